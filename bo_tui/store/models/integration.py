@@ -1,0 +1,1 @@
+"""Tables of the integration area (filled in by its issue)."""

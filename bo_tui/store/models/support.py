@@ -1,0 +1,1 @@
+"""Tables of the support area (filled in by its issue)."""

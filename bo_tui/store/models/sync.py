@@ -1,0 +1,1 @@
+"""Tables of the sync area (filled in by its issue)."""
