@@ -84,12 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bo-tui",
         description="Business Office Integration for school districts: HR staff sync, API, console.",
     )
-    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the store (default: $BO_TUI_DB or a SQLite file)")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL of the store (default: $BO_TUI_DB or a SQLite file)",
+    )
     p.add_argument("--version", action="version", version=f"bo-tui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     d = sub.add_parser("demo", help="build the demo district and a matching HR export file")
-    d.add_argument("--staff", type=int, default=3000, help="Campus staff to create (default 3000; 0: reference data only)")
+    d.add_argument(
+        "--staff",
+        type=int,
+        default=3000,
+        help="Campus staff to create (default 3000; 0: reference data only)",
+    )
     d.add_argument("--seed", type=int, default=1, help="random seed (same seed, same district)")
     d.add_argument("--hr-out", metavar="FILE", help="write the HR export (JSON, with SSNs) here")
     d.add_argument("--json", action="store_true", help="print the counts as JSON")
@@ -114,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     except CoreError as exc:
         detail = "; ".join(f"{e.field}: {e.message}" for e in exc.errors[:5])
-        return fail(f"{exc.message}" + (f" ({detail})" if detail and len(exc.errors) > 1 else ""), EXIT_DATA)
+        return fail(
+            f"{exc.message}" + (f" ({detail})" if detail and len(exc.errors) > 1 else ""), EXIT_DATA
+        )
     except OSError as exc:
         return fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:

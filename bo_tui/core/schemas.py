@@ -167,7 +167,9 @@ def validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[FieldErr
 def parse_staff(data: Any, *, prefix: tuple = ()) -> StaffMemberIn:
     """Validate one staff member payload; RuleViolation with JSON paths on any error."""
     if not isinstance(data, dict):
-        raise RuleViolation([FieldError(json_path(prefix) or "body", "must be a JSON object", "schema")])
+        raise RuleViolation(
+            [FieldError(json_path(prefix) or "body", "must be a JSON object", "schema")]
+        )
     try:
         return StaffMemberIn.model_validate(data)
     except ValidationError as exc:

@@ -53,17 +53,18 @@ def make_engine(url: str) -> Engine:
     try:
         u = make_url(url)
     except ArgumentError as exc:
-        raise StoreError(f"--db: {url!r} is not a database URL (e.g. sqlite:///path/bo-tui.db)") from exc
+        raise StoreError(
+            f"--db: {url!r} is not a database URL (e.g. sqlite:///path/bo-tui.db)"
+        ) from exc
     if u.get_backend_name() == "postgresql" and u.drivername == "postgresql":
         u = u.set(drivername="postgresql+psycopg")
     kwargs: dict = {}
-    if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
-            parent = Path(u.database).expanduser().parent
-            try:
-                parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"--db: cannot create the directory {parent}: {exc.strerror}") from exc
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        parent = Path(u.database).expanduser().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"--db: cannot create the directory {parent}: {exc.strerror}") from exc
     try:
         engine = create_engine(u, **kwargs)
     except (ArgumentError, NoSuchModuleError) as exc:

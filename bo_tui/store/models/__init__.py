@@ -5,8 +5,8 @@ notifications, messages); ``sync`` the staged synchronization and commit jobs; `
 authorized contacts, cases and update requests of SPEC section 8.
 """
 
+from . import integration, support, sync  # noqa: F401  (register their tables)
 from .base import Base
 from .campus import *  # noqa: F403
-from . import integration, support, sync  # noqa: F401  (register their tables)
 
 metadata = Base.metadata
