@@ -89,13 +89,9 @@ def redact_payload(body: bytes | str | None, *, limit: int = 64_000) -> str:
     by value, anything else as redacted text; cut to ``limit`` characters after redaction."""
     if body is None:
         return ""
-    if isinstance(body, bytes):
-        text = body.decode("utf-8", errors="replace")
-    else:
-        text = body
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     if not text.strip():
         return ""
-    out: str
     try:
         out = json.dumps(redact_value(json.loads(text)), ensure_ascii=False)
     except (ValueError, RecursionError):
