@@ -1,0 +1,298 @@
+"""Staff households (R-HH-1 create with defaults, R-HH-2 update a staff household of one,
+R-HH-3 ignore a shared household with a warning, R-HH-4 ignore all when the preference is off)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..store.models import Address, Household, HouseholdLocation, HouseholdMember
+from . import addresses
+from .errors import FieldError, RuleViolation
+from .schemas import HouseholdIn, HouseholdLocationIn
+from .staff_models import StaffResult
+
+_H = Household.__table__
+_M = HouseholdMember.__table__
+_L = HouseholdLocation.__table__
+
+
+@dataclass(slots=True)
+class Membership:
+    household_id: int
+    name: str
+    staff_household: bool
+    member_count: int
+
+
+def _loc_path(prefix: str, i: int) -> str:
+    return f"{prefix}.householdLocations[{i}]"
+
+
+def check_household(household: HouseholdIn, prefix: str, errors: list[FieldError]) -> None:
+    """R-ADDR-1/2 (by the address engine) for every location; errors go to ``errors``."""
+    for i, loc in enumerate(household.householdLocations):
+        path = _loc_path(prefix, i) + ".address"
+        if loc.address is None:
+            errors.append(FieldError(path, "is required", "R-HH-1"))
+            continue
+        try:
+            addresses.check_payload(loc.address, path)
+        except RuleViolation as exc:
+            errors.extend(exc.errors)
+
+
+def resolve_locations(
+    session: Session, household: HouseholdIn, prefix: str
+) -> list[tuple[HouseholdLocationIn, int]]:
+    """Match or create each location's address (R-ADDR-4). Runs before the person's own rows are
+    written: an address the engine cannot parse (R-ADDR-5) fails the call early."""
+    out = []
+    errors: list[FieldError] = []
+    for i, loc in enumerate(household.householdLocations):
+        try:
+            row = addresses.resolve(session, loc.address, _loc_path(prefix, i) + ".address")
+        except RuleViolation as exc:
+            errors.extend(exc.errors)
+            continue
+        out.append((loc, row.id))
+    if errors:
+        raise RuleViolation(errors)
+    return out
+
+
+def _location_row(
+    household_id: int, loc: HouseholdLocationIn, address_id: int, today: dt.date
+) -> dict:
+    return {
+        "household_id": household_id,
+        "address_id": address_id,
+        "mailing": True if loc.mailing is None else loc.mailing,
+        "physical": True if loc.physical is None else loc.physical,
+        "start_date": loc.startDate or today,
+        "end_date": None,
+    }
+
+
+def create_staff_household(
+    session: Session,
+    person_id: int,
+    household: HouseholdIn,
+    locations: Sequence[tuple[HouseholdLocationIn, int]],
+    last_name: str,
+    today: dt.date,
+) -> int:
+    """R-HH-1: a new staff household, this person its only member, defaults for what is not
+    sent (name from the last name, mailing and physical on, start dates today)."""
+    hid = session.execute(
+        insert(_H).values(name=(household.name or last_name)[:120], staff_household=True)
+    ).inserted_primary_key[0]
+    session.execute(
+        insert(_M).values(household_id=hid, person_id=person_id, start_date=today, end_date=None)
+    )
+    if locations:
+        session.execute(insert(_L), [_location_row(hid, loc, aid, today) for loc, aid in locations])
+    return hid
+
+
+def _current(col, today: dt.date):
+    return or_(col.is_(None), col >= today)
+
+
+def memberships(session: Session, person_id: int, today: dt.date) -> list[Membership]:
+    """The person's current households, each with its count of current members."""
+    others = _M.alias("others")
+    count = (
+        select(func.count())
+        .select_from(others)
+        .where(others.c.household_id == _H.c.id, _current(others.c.end_date, today))
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(_H.c.id, _H.c.name, _H.c.staff_household, count)
+        .join(_M, _M.c.household_id == _H.c.id)
+        .where(_M.c.person_id == person_id, _current(_M.c.end_date, today))
+        .order_by(_H.c.staff_household.desc(), _H.c.id)
+    ).all()
+    return [Membership(r[0], r[1], bool(r[2]), r[3]) for r in rows]
+
+
+def plan_household_update(
+    session: Session,
+    person_id: int,
+    household: HouseholdIn,
+    prefix: str,
+    today: dt.date,
+    result: StaffResult,
+    errors: list[FieldError],
+) -> tuple[str, int | None]:
+    """R-HH-2/R-HH-3, decided (and the payload checked) before anything is written:
+    ``("create", None)`` when the person has no household, ``("update", id)`` for a staff
+    household of one, ``("ignore", None)`` with a warning otherwise (never an error)."""
+    homes = memberships(session, person_id, today)
+    if not homes:
+        check_household(household, prefix, errors)
+        return ("create", None)
+    if len(homes) == 1 and homes[0].staff_household and homes[0].member_count == 1:
+        check_household(household, prefix, errors)
+        return ("update", homes[0].household_id)
+    home = homes[0]
+    if len(homes) > 1:
+        why = "the staff member belongs to several households"
+    elif home.member_count > 1:
+        why = "the household is shared with other members (such as students)"
+    else:
+        why = "the household is not a staff household"
+    result.warn(
+        prefix,
+        f"household data ignored: {why}, so the HR system may not change it "
+        "(the district can edit it in Campus)",
+        "R-HH-3",
+    )
+    return ("ignore", None)
+
+
+def apply_household_update(
+    session: Session,
+    person_id: int,
+    household_id: int,
+    household: HouseholdIn,
+    locations: Sequence[tuple[HouseholdLocationIn, int]],
+    today: dt.date,
+) -> bool:
+    """R-HH-2: the staff household of one is updated: its name when sent; when
+    householdLocations is sent it is the household's current list (an address already there is
+    kept and its flags updated; a new one is added; a current one not sent is ended today)."""
+    changed = False
+    if household.sent("name") and household.name:
+        n = session.execute(
+            update(_H)
+            .where(_H.c.id == household_id, _H.c.name != household.name)
+            .values(name=household.name[:120])
+        ).rowcount
+        changed |= bool(n)
+    if not household.sent("householdLocations"):
+        return changed
+    current = session.execute(
+        select(_L.c.id, _L.c.address_id, _L.c.mailing, _L.c.physical, _L.c.start_date)
+        .where(_L.c.household_id == household_id, _current(_L.c.end_date, today))
+        .order_by(_L.c.id)
+    ).all()
+    by_address: dict[int, list] = {}
+    for row in current:
+        by_address.setdefault(row.address_id, []).append(row)
+    kept: set[int] = set()
+    new_rows = []
+    for loc, aid in locations:
+        pool = by_address.get(aid)
+        if pool:
+            row = pool.pop(0)
+            kept.add(row.id)
+            values = {}
+            if loc.mailing is not None and loc.mailing != row.mailing:
+                values["mailing"] = loc.mailing
+            if loc.physical is not None and loc.physical != row.physical:
+                values["physical"] = loc.physical
+            if loc.startDate is not None and loc.startDate != row.start_date:
+                values["start_date"] = loc.startDate
+            if values:
+                session.execute(update(_L).where(_L.c.id == row.id).values(**values))
+                changed = True
+        else:
+            new_rows.append(_location_row(household_id, loc, aid, today))
+    ended = [row.id for row in current if row.id not in kept]
+    if ended:
+        session.execute(update(_L).where(_L.c.id.in_(ended)).values(end_date=today))
+        changed = True
+    if new_rows:
+        session.execute(insert(_L), new_rows)
+        changed = True
+    return changed
+
+
+def replace_address(session: Session, household_id: int, address_id: int, today: dt.date) -> bool:
+    """Campus UI edit: the household's current address becomes ``address_id`` (mailing and
+    physical); other current locations end today. No change when it is already the only one."""
+    current = session.execute(
+        select(_L.c.id, _L.c.address_id).where(
+            _L.c.household_id == household_id, _current(_L.c.end_date, today)
+        )
+    ).all()
+    if len(current) == 1 and current[0].address_id == address_id:
+        return False
+    others = [r.id for r in current if r.address_id != address_id]
+    if others:
+        session.execute(update(_L).where(_L.c.id.in_(others)).values(end_date=today))
+    if not any(r.address_id == address_id for r in current):
+        session.execute(
+            insert(_L).values(
+                household_id=household_id,
+                address_id=address_id,
+                mailing=True,
+                physical=True,
+                start_date=today,
+                end_date=None,
+            )
+        )
+    return True
+
+
+def household_view(session: Session, person_id: int, today: dt.date) -> dict | None:
+    """The person's current household in the API's shape plus ``memberCount``, ``staffHousehold``
+    and ``addressId`` on each address; current locations first."""
+    homes = memberships(session, person_id, today)
+    if not homes:
+        return None
+    home = homes[0]
+    rows = session.execute(
+        select(_L.c.mailing, _L.c.physical, _L.c.start_date, _L.c.end_date, Address)
+        .join(Address, Address.id == _L.c.address_id)
+        .where(_L.c.household_id == home.household_id)
+        .order_by(_L.c.end_date.is_not(None), _L.c.start_date.desc(), _L.c.id)
+    ).all()
+    return {
+        "householdId": home.household_id,
+        "name": home.name,
+        "staffHousehold": home.staff_household,
+        "memberCount": home.member_count,
+        "householdLocations": [
+            {
+                "address": addresses.to_payload(r.Address),
+                "mailing": bool(r.mailing),
+                "physical": bool(r.physical),
+                "startDate": r.start_date.isoformat() if r.start_date else None,
+                "endDate": r.end_date.isoformat() if r.end_date else None,
+            }
+            for r in rows
+        ],
+    }
+
+
+def move_memberships(session: Session, from_person: int, to_person: int) -> int:
+    """Combine Person: the other person's memberships move to the base person; one already
+    shared with the base person is dropped rather than doubled."""
+    base_homes = select(_M.c.household_id).where(_M.c.person_id == to_person).scalar_subquery()
+    session.execute(
+        _M.delete().where(and_(_M.c.person_id == from_person, _M.c.household_id.in_(base_homes)))
+    )
+    return session.execute(
+        update(_M).where(_M.c.person_id == from_person).values(person_id=to_person)
+    ).rowcount
+
+
+__all__ = [
+    "Membership",
+    "apply_household_update",
+    "check_household",
+    "create_staff_household",
+    "household_view",
+    "memberships",
+    "move_memberships",
+    "replace_address",
+    "resolve_locations",
+    "plan_household_update",
+]

@@ -1,0 +1,177 @@
+"""Reference lists (R-REF-1: schools, genders, assignment codes, titles as the store holds them)
+and a per-transaction lookup cache so the rules of R-DEMO-2, R-POS-1/2/4 validate without N+1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+
+from ..store.models import AssignmentCode, Gender, School, Title
+
+_CACHE_KEY = "bo_tui.tx_cache"
+
+
+def tx_cache(session: Session) -> dict[str, Any]:
+    """A dict that lives as long as the session's current transaction.
+
+    Dropped when the outermost transaction ends and on any rollback (savepoints included), so
+    nothing cached here can outlive the data it was read from, and a title created inside a
+    rolled-back savepoint is never believed to exist.
+    """
+    cache = session.info.get(_CACHE_KEY)
+    if cache is None:
+        cache = session.info[_CACHE_KEY] = {}
+    return cache
+
+
+def _drop(session: Session, *_args) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+def _on_tx_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        _drop(session)
+
+
+event.listen(Session, "after_transaction_end", _on_tx_end)
+event.listen(Session, "after_rollback", _drop)
+event.listen(Session, "after_soft_rollback", _drop)
+
+
+# --- R-REF-1 lists -------------------------------------------------------------------------
+
+
+def list_schools(session: Session) -> list[dict[str, str]]:
+    rows = session.execute(select(School.school_number, School.name).order_by(School.school_number))
+    return [{"schoolNumber": n, "name": name} for n, name in rows]
+
+
+def list_genders(session: Session) -> list[dict[str, str]]:
+    rows = session.execute(select(Gender.code, Gender.name).order_by(Gender.code))
+    return [{"code": c, "name": n} for c, n in rows]
+
+
+def list_assignment_codes(session: Session) -> list[dict[str, str]]:
+    rows = session.execute(
+        select(AssignmentCode.code, AssignmentCode.name).order_by(AssignmentCode.code)
+    )
+    return [{"code": c, "name": n} for c, n in rows]
+
+
+def list_titles(session: Session) -> list[dict[str, str]]:
+    rows = session.execute(select(Title.code, Title.description).order_by(Title.code))
+    return [{"code": c, "name": d} for c, d in rows]
+
+
+# --- cached lookups --------------------------------------------------------------------------
+
+
+class RefLookup:
+    """Memoized lookups for one transaction: each kind is read in one query per batch of
+    unknown keys, positive and negative answers both remembered."""
+
+    def __init__(self, session: Session):
+        self._session = session
+        self._schools: dict[str, int | None] = {}
+        self._assignments: dict[str, bool] = {}
+        self._titles: dict[str, bool] = {}
+        self._genders: dict[str, str] | None = None  # upper(code) -> code
+        self._school_numbers: dict[int, str] = {}
+
+    # Schools (R-POS-1)
+    def school_ids(self, numbers: Iterable[str]) -> dict[str, int | None]:
+        numbers = {n for n in numbers if n is not None}
+        missing = [n for n in numbers if n not in self._schools]
+        if missing:
+            found = dict(
+                self._session.execute(
+                    select(School.school_number, School.id).where(School.school_number.in_(missing))
+                ).all()
+            )
+            for n in missing:
+                self._schools[n] = found.get(n)
+                if found.get(n) is not None:
+                    self._school_numbers[found[n]] = n
+        return {n: self._schools[n] for n in numbers}
+
+    def school_id(self, number: str) -> int | None:
+        return self.school_ids([number]).get(number)
+
+    def school_numbers(self, ids: Iterable[int]) -> dict[int, str]:
+        ids = set(ids)
+        missing = [i for i in ids if i not in self._school_numbers]
+        if missing:
+            for sid, n in self._session.execute(
+                select(School.id, School.school_number).where(School.id.in_(missing))
+            ):
+                self._school_numbers[sid] = n
+                self._schools[n] = sid
+        return {i: self._school_numbers.get(i, "") for i in ids}
+
+    # Genders (R-DEMO-2): few, so read whole; codes compare case-insensitively
+    def gender(self, code: str) -> str | None:
+        """The stored gender code for ``code`` (any case), or None when Campus has none."""
+        if self._genders is None:
+            self._genders = {c.upper(): c for c in self._session.scalars(select(Gender.code))}
+        return self._genders.get(code.strip().upper())
+
+    # Assignment codes (R-POS-2)
+    def assignments_exist(self, codes: Iterable[str]) -> dict[str, bool]:
+        codes = {c for c in codes if c is not None}
+        missing = [c for c in codes if c not in self._assignments]
+        if missing:
+            found = set(
+                self._session.scalars(
+                    select(AssignmentCode.code).where(AssignmentCode.code.in_(missing))
+                )
+            )
+            for c in missing:
+                self._assignments[c] = c in found
+        return {c: self._assignments[c] for c in codes}
+
+    # Titles (R-POS-4)
+    def titles_exist(self, codes: Iterable[str]) -> dict[str, bool]:
+        codes = {c for c in codes if c is not None}
+        missing = [c for c in codes if c not in self._titles]
+        if missing:
+            found = set(self._session.scalars(select(Title.code).where(Title.code.in_(missing))))
+            for c in missing:
+                self._titles[c] = c in found
+        return {c: self._titles[c] for c in codes}
+
+    def ensure_titles(self, wanted: dict[str, str | None]) -> list[str]:
+        """R-POS-4: create each unknown title code with its description; returns the new codes.
+        An existing title keeps its description."""
+        known = self.titles_exist(wanted)
+        new = [c for c, ok in known.items() if not ok]
+        if new:
+            self._session.execute(
+                insert(Title.__table__),
+                [{"code": c, "description": (wanted[c] or c)[:200]} for c in sorted(new)],
+            )
+            for c in new:
+                self._titles[c] = True
+        return sorted(new)
+
+
+def lookup(session: Session) -> RefLookup:
+    """The transaction's RefLookup (created on first use)."""
+    cache = tx_cache(session)
+    ref = cache.get("ref")
+    if ref is None:
+        ref = cache["ref"] = RefLookup(session)
+    return ref
+
+
+__all__ = [
+    "RefLookup",
+    "list_assignment_codes",
+    "list_genders",
+    "list_schools",
+    "list_titles",
+    "lookup",
+    "tx_cache",
+]

@@ -1,0 +1,640 @@
+"""Staff members as the HR system sends them: create (R-DEMO-1/2, R-EMP-1, R-POS-1..4, R-HH-1),
+update (R-DEMO-3, R-EMP-2, R-POS-7, R-HH-2..4), read one, search (R-SRCH-1, R-POS-8), combine.
+
+Every service validates the whole payload before it writes anything (all field errors in one
+RuleViolation), then writes with a handful of bulk statements; the caller commits.
+Staff numbers compare case-insensitively and trimmed (``identities.staff_key``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..store.crypto import mask_ssn, vault
+from ..store.models import Employment, Identity, Person, Position, User
+from . import households as hh
+from .employments import apply_employments, insert_employments, list_employments
+from .errors import Conflict, FieldError, NotFound, RuleViolation
+from .identities import (
+    STAFF_KEY,
+    change_names,
+    create_identity,
+    current_identity,
+    history,
+    person_for_staff_number,
+    person_ids_for_staff_number,
+    staff_key,
+)
+from .positions import (
+    PositionRow,
+    apply_position_list,
+    check_positions,
+    ensure_titles,
+    insert_positions,
+    list_positions,
+)
+from .preferences import get_preferences
+from .reference import lookup
+from .schemas import StaffMemberIn
+from .staff_models import CombinePreview, RuleWarning, StaffPage, StaffResult, StaffSummary, emit
+
+_P = Person.__table__
+_I = Identity.__table__
+
+# payload name -> persons column, for the plain demographic fields (SSN and gender apart).
+_SIMPLE = {
+    "birthDate": "birth_date",
+    "workPhone": "work_phone",
+    "cellPhone": "cell_phone",
+    "otherPhone": "other_phone",
+    "workEmail": "work_email",
+    "personalEmail": "personal_email",
+}
+SEARCH_MAX = 1000
+
+
+class _Plan:
+    """What a create or update will write, decided while validating."""
+
+    __slots__ = ("gender", "positions", "household", "household_mode", "household_id")
+
+    def __init__(self):
+        self.gender: str | None = None
+        self.positions: list[PositionRow] | None = None
+        self.household = None
+        self.household_mode = "none"  # none | create | update | ignore
+        self.household_id: int | None = None
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _check_common(
+    session: Session, payload: StaffMemberIn, errors: list[FieldError], plan: _Plan
+) -> None:
+    if payload.gender:
+        code = lookup(session).gender(payload.gender)
+        if code is None:
+            errors.append(FieldError("gender", "is not a Campus gender code", "R-DEMO-2"))
+        plan.gender = code
+    if payload.positions is not None:
+        plan.positions = check_positions(
+            session, payload.positions, "positions", errors, creating=True
+        )
+
+
+def _household_warning_off(result: StaffResult) -> None:
+    result.warn(
+        "household",
+        "household and address data ignored: the preference 'Allow household and address "
+        "creations/updates from the HR system' is off",
+        "R-HH-4",
+    )
+
+
+def validate_staff(session: Session, payload: StaffMemberIn) -> list[FieldError]:
+    """The create rules (R-DEMO-1/2, R-POS-1..3, R-ADDR-1/2) without writing and without the
+    staffNumber conflict check: what a sync transfer checks for each record (R-SYNC-2)."""
+    errors: list[FieldError] = []
+    allow = get_preferences(session).allowHouseholdAddress
+    _check_create(session, payload, errors, _Plan(), allow_household=allow)
+    return errors
+
+
+def _check_create(
+    session: Session,
+    payload: StaffMemberIn,
+    errors: list[FieldError],
+    plan: _Plan,
+    *,
+    allow_household: bool,
+) -> None:
+    for name in ("staffNumber", "lastName", "firstName"):
+        if not getattr(payload, name):
+            errors.append(FieldError(name, "is required", "R-DEMO-1"))
+    _check_common(session, payload, errors, plan)
+    if payload.household is not None and allow_household:
+        hh.check_household(payload.household, "household", errors)
+
+
+def create_staff(
+    session: Session, payload: StaffMemberIn, *, today: dt.date | None = None
+) -> StaffResult:
+    """POST /staffMembers: a new HR-managed person with identity, employments, positions and
+    (R-HH-1) a staff household. Conflict (409) when the staff number is already in Campus."""
+    today = _today(today)
+    prefs = get_preferences(session)
+    plan = _Plan()
+    errors: list[FieldError] = []
+    use_household = payload.household is not None and prefs.allowHouseholdAddress
+    _check_create(session, payload, errors, plan, allow_household=use_household)
+    if errors:
+        raise RuleViolation(errors)
+    staff_number = payload.staffNumber
+    if person_ids_for_staff_number(session, staff_number):
+        msg = "a staff member with this staff number already exists (update it instead)"
+        raise Conflict(msg, [FieldError("staffNumber", msg, "R-DEMO-1")])
+
+    # Addresses first: the only step that can still refuse the payload (R-ADDR-5).
+    locations = (
+        hh.resolve_locations(session, payload.household, "household") if use_household else []
+    )
+    ssn = payload.ssn
+    v = vault() if ssn else None
+    person_id = session.execute(
+        insert(_P).values(
+            staff_number=staff_number,
+            ssn_enc=v.encrypt(ssn) if v else None,
+            ssn_hash=v.hash(ssn) if v else None,
+            birth_date=payload.birthDate,
+            gender=plan.gender,
+            work_phone=payload.workPhone,
+            cell_phone=payload.cellPhone,
+            other_phone=payload.otherPhone,
+            work_email=payload.workEmail,
+            personal_email=payload.personalEmail,
+            hr_managed=True,
+        )
+    ).inserted_primary_key[0]
+    result = StaffResult(
+        staffNumber=staff_number,
+        personId=person_id,
+        created=True,
+        changes=["demographics", "identity"],
+    )
+    create_identity(
+        session, person_id, payload.lastName, payload.firstName, payload.middleName, today
+    )
+    if payload.employments:
+        insert_employments(session, person_id, payload.employments)
+        result.mark("employment")
+    if plan.positions:
+        result.titlesCreated = ensure_titles(session, plan.positions)
+        insert_positions(session, person_id, plan.positions)
+        result.mark("positions")
+    if payload.household is not None:
+        if use_household:
+            hh.create_staff_household(
+                session, person_id, payload.household, locations, payload.lastName, today
+            )
+            result.mark("household")
+        else:
+            _household_warning_off(result)
+    emit(session, "staff_created", result)
+    return result
+
+
+def update_staff(
+    session: Session, staff_number: str, payload: StaffMemberIn, *, today: dt.date | None = None
+) -> StaffResult:
+    """PUT /staffMembers/{staffNumber} with the SPEC's update semantics: an absent key leaves the
+    value, null clears it (not lastName/firstName). ``employments`` by R-EMP-2 (null: nothing
+    to do, records not sent are kept); ``positions`` by R-POS-7 (null: the empty list);
+    ``household`` by R-HH-2..4 (null: ignored with a warning, a household is never removed)."""
+    today = _today(today)
+    person_id = person_for_staff_number(session, staff_number)
+    prefs = get_preferences(session)
+    plan = _Plan()
+    errors: list[FieldError] = []
+    result = StaffResult(staffNumber=staff_number, personId=person_id)
+    sent = payload.model_fields_set
+
+    if "staffNumber" in sent:
+        if not payload.staffNumber:
+            errors.append(FieldError("staffNumber", "cannot be cleared", "R-DEMO-1"))
+        elif staff_key(payload.staffNumber) != staff_key(staff_number):
+            errors.append(
+                FieldError(
+                    "staffNumber", "must be the staff number of the path being updated", "R-DEMO-1"
+                )
+            )
+    for name in ("lastName", "firstName"):
+        if name in sent and not getattr(payload, name):
+            errors.append(FieldError(name, "cannot be cleared", "R-DEMO-1"))
+    _check_common(session, payload, errors, plan)
+    if "household" in sent:
+        if payload.household is None:
+            result.warn(
+                "household",
+                "null household ignored: a household is never removed by the HR system",
+                "R-HH-2",
+            )
+        elif not prefs.allowHouseholdAddress:
+            _household_warning_off(result)
+        else:
+            plan.household_mode, plan.household_id = hh.plan_household_update(
+                session, person_id, payload.household, "household", today, result, errors
+            )
+    if errors:
+        raise RuleViolation(errors)
+
+    locations = []
+    if plan.household_mode in ("create", "update"):
+        locations = hh.resolve_locations(session, payload.household, "household")
+
+    person = session.execute(select(_P).where(_P.c.id == person_id)).one()
+    values: dict[str, Any] = {}
+    for name, col in _SIMPLE.items():
+        if name in sent and getattr(payload, name) != getattr(person, col):
+            values[col] = getattr(payload, name)
+    if "gender" in sent and plan.gender != person.gender:
+        values["gender"] = plan.gender
+    if "ssn" in sent:
+        if payload.ssn is None:
+            if person.ssn_enc is not None:
+                values.update(ssn_enc=None, ssn_hash=None)
+        else:
+            v = vault()
+            digest = v.hash(payload.ssn)
+            if digest != person.ssn_hash:
+                values.update(ssn_enc=v.encrypt(payload.ssn), ssn_hash=digest)
+    if values:
+        result.mark("demographics")
+    if "staffNumber" in sent and payload.staffNumber != person.staff_number:
+        # Same number up to case and spaces: the HR system's spelling wins (HR replaces Campus).
+        values["staff_number"] = payload.staffNumber
+        result.mark("staffNumber")
+    result.staffNumber = values.get("staff_number", person.staff_number) or staff_number
+    if not person.hr_managed:
+        values["hr_managed"] = True
+    if values:
+        session.execute(update(_P).where(_P.c.id == person_id).values(**values))
+
+    if sent & {"lastName", "firstName", "middleName"}:
+        cur = current_identity(session, person_id)
+        last = payload.lastName if "lastName" in sent else (cur.last_name if cur else None)
+        first = payload.firstName if "firstName" in sent else (cur.first_name if cur else None)
+        middle = payload.middleName if "middleName" in sent else (cur.middle_name if cur else None)
+        if last and first and change_names(session, person_id, cur, last, first, middle, today):
+            result.mark("identity")
+    if payload.employments and apply_employments(session, person_id, payload.employments):
+        result.mark("employment")
+    if "positions" in sent:
+        rows = plan.positions or []
+        result.titlesCreated = ensure_titles(session, rows)
+        if apply_position_list(session, person_id, rows, result):
+            result.mark("positions")
+    if plan.household_mode == "create":
+        cur = current_identity(session, person_id)
+        hh.create_staff_household(
+            session,
+            person_id,
+            payload.household,
+            locations,
+            cur.last_name if cur else "Staff",
+            today,
+        )
+        result.mark("household")
+    elif plan.household_mode == "update" and hh.apply_household_update(
+        session, person_id, plan.household_id, payload.household, locations, today
+    ):
+        result.mark("household")
+    emit(session, "staff_updated", result)
+    return result
+
+
+# --- read one ----------------------------------------------------------------------------------
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def get_person(
+    session: Session, person_id: int, *, reveal: bool = False, today: dt.date | None = None
+) -> dict:
+    """One person in the staff member payload's shape plus ``identities`` (history), positions
+    with ``linked``, the household with ``memberCount`` and ``addressId`` on addresses. The SSN
+    is masked (``***-**-1234``) unless ``reveal``."""
+    today = _today(today)
+    person = session.execute(select(_P).where(_P.c.id == person_id)).first()
+    if person is None:
+        raise NotFound("no such person", [FieldError("personId", "no such person", "")])
+    idents = history(session, person_id)
+    cur = next((i for i in idents if i["current"]), None)
+    ssn = None
+    if person.ssn_enc:
+        try:
+            plain = vault().decrypt(person.ssn_enc)
+            ssn = plain if reveal else mask_ssn(plain)
+        except Exception:  # a key that changed: say so without a crash or the ciphertext
+            ssn = "***-**-????"
+    employments = list_employments(session, person_id)
+    return {
+        "personId": person.id,
+        "staffNumber": person.staff_number,
+        "lastName": cur["lastName"] if cur else None,
+        "firstName": cur["firstName"] if cur else None,
+        "middleName": cur["middleName"] if cur else None,
+        "gender": person.gender,
+        "ssn": ssn,
+        "birthDate": _iso(person.birth_date),
+        "workPhone": person.work_phone,
+        "cellPhone": person.cell_phone,
+        "otherPhone": person.other_phone,
+        "workEmail": person.work_email,
+        "personalEmail": person.personal_email,
+        "hrManaged": bool(person.hr_managed),
+        "studentNumber": person.student_number,
+        "employments": employments,
+        "positions": list_positions(session, person_id),
+        "household": hh.household_view(session, person_id, today),
+        "identities": idents,
+    }
+
+
+def get_staff(
+    session: Session, staff_number: str, *, reveal: bool = False, today: dt.date | None = None
+) -> dict:
+    """GET /staffMembers/{staffNumber}: NotFound when unknown, Conflict when duplicated."""
+    return get_person(
+        session, person_for_staff_number(session, staff_number), reveal=reveal, today=today
+    )
+
+
+# --- search (R-SRCH-1, R-POS-8) ----------------------------------------------------------------
+
+_SORTS = {
+    "name": lambda: (
+        func.lower(_I.c.last_name),
+        func.lower(_I.c.first_name),
+        _P.c.staff_number,
+        _P.c.id,
+    ),
+    "staffNumber": lambda: (_P.c.staff_number, _P.c.id),
+    "birthDate": lambda: (_P.c.birth_date, _P.c.id),
+    "personId": lambda: (_P.c.id,),
+}
+
+
+def _search_where(
+    staffNumber: str | None,
+    lastName: str | None,
+    firstName: str | None,
+    birthDate: Any,
+    staff_only: bool,
+    name_prefix: bool,
+) -> list:
+    errors: list[FieldError] = []
+    pos = Position.__table__
+    has_position = exists().where(pos.c.person_id == _P.c.id)
+    if staff_only:
+        where = [has_position]
+    else:
+        # The API finds staff members: persons with a staff number, a position or an employment,
+        # not students and guardians (R-POS-8: the API search finds staff without positions).
+        emp = Employment.__table__
+        where = [
+            or_(
+                func.length(func.trim(_P.c.staff_number)) > 0,
+                has_position,
+                exists().where(emp.c.person_id == _P.c.id),
+            )
+        ]
+    if staffNumber is not None and staffNumber.strip():
+        where.append(staff_key(staffNumber) == STAFF_KEY)
+    for value, col in ((lastName, _I.c.last_name), (firstName, _I.c.first_name)):
+        if value is not None and value.strip():
+            text = value.strip().lower()
+            if name_prefix:
+                escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                where.append(func.lower(col).like(escaped + "%", escape="\\"))
+            else:
+                where.append(func.lower(col) == text)
+    if birthDate not in (None, ""):
+        if isinstance(birthDate, str):
+            try:
+                birthDate = dt.date.fromisoformat(birthDate)
+            except ValueError:
+                errors.append(
+                    FieldError("birthDate", "must be a date in the form YYYY-MM-DD", "R-SRCH-1")
+                )
+        if isinstance(birthDate, dt.date):
+            where.append(_P.c.birth_date == birthDate)
+    if errors:
+        raise RuleViolation(errors)
+    return where
+
+
+def _base_from():
+    return _P.outerjoin(_I, and_(_I.c.person_id == _P.c.id, _I.c.is_current.is_(True)))
+
+
+def count_staff(
+    session: Session,
+    *,
+    staffNumber: str | None = None,
+    lastName: str | None = None,
+    firstName: str | None = None,
+    birthDate: Any = None,
+    staff_only: bool = False,
+    name_prefix: bool = False,
+) -> int:
+    where = _search_where(staffNumber, lastName, firstName, birthDate, staff_only, name_prefix)
+    return session.scalar(select(func.count()).select_from(_base_from()).where(*where)) or 0
+
+
+def search_staff(
+    session: Session,
+    *,
+    staffNumber: str | None = None,
+    lastName: str | None = None,
+    firstName: str | None = None,
+    birthDate: Any = None,
+    limit: int = 100,
+    offset: int = 0,
+    staff_only: bool = False,
+    name_prefix: bool = False,
+    sort: str = "name",
+) -> StaffPage:
+    """GET /staffMembers (R-SRCH-1): any subset of the four filters, names case-insensitive on
+    the current identity; ``staff_only`` is the Campus staff search (R-POS-8: persons with a
+    position); ``name_prefix`` matches names by prefix (the TUI's search box)."""
+    errors = []
+    if not isinstance(limit, int) or not 1 <= limit <= SEARCH_MAX:
+        errors.append(FieldError("limit", f"must be from 1 to {SEARCH_MAX}", "R-SRCH-1"))
+    if not isinstance(offset, int) or offset < 0:
+        errors.append(FieldError("offset", "must be 0 or more", "R-SRCH-1"))
+    desc = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in _SORTS:
+        errors.append(FieldError("sort", "must be one of " + ", ".join(_SORTS), "R-SRCH-1"))
+    if errors:
+        raise RuleViolation(errors)
+    where = _search_where(staffNumber, lastName, firstName, birthDate, staff_only, name_prefix)
+    pos = Position.__table__
+    n_pos = (
+        select(func.count()).select_from(pos).where(pos.c.person_id == _P.c.id).scalar_subquery()
+    )
+    order = [c.desc() if desc else c for c in _SORTS[key]()]
+    rows = session.execute(
+        select(
+            _P.c.id,
+            _P.c.staff_number,
+            _I.c.last_name,
+            _I.c.first_name,
+            _I.c.middle_name,
+            _P.c.gender,
+            _P.c.birth_date,
+            _P.c.work_email,
+            _P.c.hr_managed,
+            n_pos,
+        )
+        .select_from(_base_from())
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    items = [
+        StaffSummary(
+            personId=r[0],
+            staffNumber=r[1],
+            lastName=r[2],
+            firstName=r[3],
+            middleName=r[4],
+            gender=r[5],
+            birthDate=_iso(r[6]),
+            workEmail=r[7],
+            hrManaged=bool(r[8]),
+            positionCount=r[9],
+        )
+        for r in rows
+    ]
+    return StaffPage(items=items, offset=offset, limit=limit)
+
+
+# --- Combine Person (R-SYNC-10) ------------------------------------------------------------------
+
+_FILLABLE = (
+    "staff_number",
+    "student_number",
+    "ssn_enc",
+    "birth_date",
+    "gender",
+    "work_phone",
+    "cell_phone",
+    "other_phone",
+    "work_email",
+    "personal_email",
+)
+
+
+def _name_of(session: Session, person_id: int) -> str:
+    cur = current_identity(session, person_id)
+    return f"{cur.last_name}, {cur.first_name}" if cur else f"person {person_id}"
+
+
+def preview_combine(session: Session, base_person_id: int, other_person_id: int) -> CombinePreview:
+    """What Combine Person would do, changing nothing: the base person (the staff member, per
+    the seed) keeps its identity and staff number; the other person's employments, positions,
+    household memberships and user link move to it; blanks of the base are filled from the other."""
+    if base_person_id == other_person_id:
+        raise RuleViolation(
+            [
+                FieldError(
+                    "otherPersonId", "must be a different person than the base person", "R-SYNC-10"
+                )
+            ]
+        )
+    rows = {
+        r.id: r
+        for r in session.execute(select(_P).where(_P.c.id.in_([base_person_id, other_person_id])))
+    }
+    missing = [
+        FieldError(name, "no such person", "R-SYNC-10")
+        for name, pid in (("basePersonId", base_person_id), ("otherPersonId", other_person_id))
+        if pid not in rows
+    ]
+    if missing:
+        raise NotFound("no such person", missing)
+    base, other = rows[base_person_id], rows[other_person_id]
+
+    def count(table, col="person_id"):
+        return (
+            session.scalar(
+                select(func.count()).select_from(table).where(table.c[col] == other_person_id)
+            )
+            or 0
+        )
+
+    from ..store.models import HouseholdMember
+
+    preview = CombinePreview(
+        basePersonId=base_person_id,
+        otherPersonId=other_person_id,
+        baseName=_name_of(session, base_person_id),
+        otherName=_name_of(session, other_person_id),
+        employments=count(Employment.__table__),
+        positions=count(Position.__table__),
+        householdMemberships=count(HouseholdMember.__table__),
+        users=count(User.__table__),
+        identitiesDropped=count(_I),
+    )
+    for col in _FILLABLE:
+        if getattr(base, col) in (None, "") and getattr(other, col) not in (None, ""):
+            preview.fieldsFilled.append(col.replace("_enc", ""))
+    if (
+        other.staff_number
+        and base.staff_number
+        and staff_key(other.staff_number) != staff_key(base.staff_number)
+    ):
+        preview.warnings.append(
+            RuleWarning(
+                field="otherPersonId",
+                message="the other person's staff number goes away with it; the base person's is kept",
+                rule="R-SYNC-10",
+            )
+        )
+    return preview
+
+
+def combine_persons(session: Session, base_person_id: int, other_person_id: int) -> CombinePreview:
+    """Combine Person: apply what ``preview_combine`` lists, then delete the other person."""
+    preview = preview_combine(session, base_person_id, other_person_id)
+    other = session.execute(select(_P).where(_P.c.id == other_person_id)).one()
+    base = session.execute(select(_P).where(_P.c.id == base_person_id)).one()
+    for table in (Employment.__table__, Position.__table__):
+        session.execute(
+            update(table)
+            .where(table.c.person_id == other_person_id)
+            .values(person_id=base_person_id)
+        )
+    hh.move_memberships(session, other_person_id, base_person_id)
+    users = User.__table__
+    session.execute(
+        update(users).where(users.c.person_id == other_person_id).values(person_id=base_person_id)
+    )
+    values: dict[str, Any] = {}
+    for col in _FILLABLE:
+        if getattr(base, col) in (None, "") and getattr(other, col) not in (None, ""):
+            values[col] = getattr(other, col)
+            if col == "ssn_enc":
+                values["ssn_hash"] = other.ssn_hash
+    if other.hr_managed and not base.hr_managed:
+        values["hr_managed"] = True
+    session.execute(delete(_I).where(_I.c.person_id == other_person_id))
+    session.execute(delete(_P).where(_P.c.id == other_person_id))
+    if values:
+        session.execute(update(_P).where(_P.c.id == base_person_id).values(**values))
+    preview.applied = True
+    return preview
+
+
+__all__ = [
+    "SEARCH_MAX",
+    "combine_persons",
+    "count_staff",
+    "create_staff",
+    "get_person",
+    "get_staff",
+    "preview_combine",
+    "search_staff",
+    "update_staff",
+    "validate_staff",
+]
