@@ -69,7 +69,7 @@ def load_reference(session: Session, *, login: str | None = None) -> None:
     login = login or os_login()
     if all(u["username"] != login for u in users):
         users.insert(
-            0, {"username": login, "name": f"{login} (this login)", "rights": sorted(rights.ALL)}
+            0, {"username": login, "name": "District Technical Contact", "rights": sorted(rights.ALL)}
         )
     have = set(session.scalars(select(User.username)))
     for u in users:

@@ -1,0 +1,81 @@
+"""The Home overview: district, counts, sync state with the next step, unread messages and
+recent errors, gathered in one read-only call (SPEC section 10, Home)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+
+from pydantic import BaseModel
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from ..store.models import Address, District, Person, Position, School, User
+from ..store.models.integration import ErrorLogEntry, Message
+
+
+class Overview(BaseModel):
+    district: str | None = None
+    state: str | None = None
+    app_name: str | None = None
+    persons: int = 0
+    staff: int = 0
+    schools: int = 0
+    addresses: int = 0
+    sync_state: str | None = None
+    next_step: str | None = None
+    unread_messages: int | None = None
+    errors_24h: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.persons == 0
+
+
+def _optional(module: str):
+    """Parts that arrive with their own issues are read only when they are installed."""
+    try:
+        return import_module(f"bo_tui.core.{module}")
+    except ModuleNotFoundError:
+        return None
+
+
+def home_overview(session: Session, *, username: str | None, now: dt.datetime) -> Overview:
+    d = session.scalar(select(District).limit(1))
+    ov = Overview(
+        district=d.name if d else None,
+        state=d.state if d else None,
+        app_name=d.app_name if d else None,
+        persons=session.scalar(select(func.count()).select_from(Person)) or 0,
+        # Staff are persons with a position (R-POS-8).
+        staff=session.scalar(
+            select(func.count())
+            .select_from(Person)
+            .where(exists().where(Position.person_id == Person.id))
+        )
+        or 0,
+        schools=session.scalar(select(func.count()).select_from(School)) or 0,
+        addresses=session.scalar(select(func.count()).select_from(Address)) or 0,
+    )
+    sync = _optional("sync")
+    if sync is not None and hasattr(sync, "overview"):
+        ov.sync_state, ov.next_step = sync.overview(session)
+    if username:
+        ov.unread_messages = (
+            session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .join(User, User.id == Message.user_id)
+                .where(User.username == username, Message.is_read.is_(False))
+            )
+            or 0
+        )
+    ov.errors_24h = (
+        session.scalar(
+            select(func.count())
+            .select_from(ErrorLogEntry)
+            .where(ErrorLogEntry.error_date >= now - dt.timedelta(hours=24))
+        )
+        or 0
+    )
+    return ov

@@ -1,0 +1,136 @@
+"""The bo-tui Textual app: screens as modes (see ``registry``), global keys, the command
+palette, help, keymap, the acting user, and a clean exit when the terminal goes away."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import signal
+from collections.abc import Callable
+
+import platformdirs
+from sqlalchemy import select
+from textual.app import App
+from textual.binding import Binding
+
+from bo_tui.core import users as users_core
+from bo_tui.core.demo import os_login
+from bo_tui.store import Store
+from bo_tui.store.models import District
+
+from .commands import ScreensProvider
+from .keymap import load_keymap
+from .registry import SCREENS, spec
+from .screens.base import BaseScreen
+from .screens.help import HelpScreen
+
+
+def _screen_bindings() -> list[Binding]:
+    return [
+        Binding(s.key, f"open_screen('{s.id}')", s.title, id=f"screen.{s.id}", show=False)
+        for s in SCREENS
+        if s.available()
+    ]
+
+
+class BoTuiApp(App):
+    """The district's console. ``clock`` and ``login`` are injectable for tests."""
+
+    TITLE = "bo-tui"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreensProvider}
+    MODES = {s.id: s.make for s in SCREENS if s.available()}
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Palette", id="app.palette", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        *_screen_bindings(),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        login: str | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        data_dir: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.login = login or os_login()
+        self._clock = clock
+        self.data_dir = data_dir or platformdirs.user_data_dir("bo-tui")
+        self.user: users_core.UserInfo | None = None
+        self.header_text = ""
+        self.reload_user()
+
+    def now(self) -> dt.datetime:
+        return self._clock() if self._clock else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def reload_user(self) -> None:
+        with self.store.session() as session:
+            self.user = users_core.acting_user(session, self.login)
+            district = session.scalar(select(District.name).limit(1))
+        who = (
+            f"{self.user.name} ({self.login})" if self.user else f"{self.login} (not a Campus user)"
+        )
+        self.header_text = f"{district} · {who}" if district else who
+        if self.is_running and isinstance(self.screen, BaseScreen):
+            self.screen.set_titles()
+
+    def on_mount(self) -> None:
+        keymap, problem = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="keymap.toml ignored", severity="warning")
+        try:
+            # The SSH session went away: leave cleanly instead of writing to a dead terminal.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def open_screen(self, screen_id: str) -> None:
+        s = spec(screen_id)
+        if not s.available():
+            self.notify(f"{s.title} is not part of this build yet.", severity="warning")
+            return
+        if self.current_mode != screen_id:
+            self.switch_mode(screen_id)
+
+    def action_open_screen(self, screen_id: str) -> None:
+        self.open_screen(screen_id)
+
+    def report_failure(self, error: BaseException | None, *, what: str = "") -> None:
+        """A worker failed: say so in one calm line (CoreError messages are safe to show;
+        anything else is named by type only, so no SSN or secret reaches the screen)."""
+        from bo_tui.core.errors import CoreError
+        from bo_tui.store import StoreError
+
+        if isinstance(error, CoreError | StoreError):
+            text = getattr(error, "message", None) or str(error)
+        else:
+            text = f"unexpected {type(error).__name__}; see the error log"
+            self.log.error(f"worker {what} failed: {type(error).__name__}")
+        self.notify(
+            text,
+            title="Could not finish" + (f" ({what})" if what else ""),
+            severity="error",
+            timeout=8,
+        )
+
+    def action_help(self) -> None:
+        rows, seen = [], set()
+        for active in self.active_bindings.values():
+            b = active.binding
+            if not b.id or not b.description or (b.action, b.description) in seen:
+                continue
+            seen.add((b.action, b.description))
+            rows.append((self.get_key_display(b), b.description, b.id or ""))
+        self.push_screen(HelpScreen(rows, getattr(self.screen, "TITLE", "") or "bo-tui"))
+
+
+def run_app(store: Store) -> int:
+    BoTuiApp(store).run()
+    return 0

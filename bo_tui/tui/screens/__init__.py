@@ -1,0 +1,1 @@
+"""One module per top-level screen; ``bo_tui.tui.registry`` lists them."""

@@ -1,0 +1,70 @@
+"""The base of every top-level screen: ``q`` and Escape go back to Home (Home: quit), the
+acting user's rights, and a helper that runs store reads in workers so no screen blocks."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+
+class BaseScreen(Screen):
+    """A top-level screen (a mode of the app)."""
+
+    TITLE = ""
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="screen.back", show=False),
+        Binding("q", "back", "Back", id="screen.back_q"),
+    ]
+
+    @property
+    def store(self):
+        return self.app.store
+
+    @property
+    def user(self):
+        return self.app.user
+
+    def can(self, right: str) -> bool:
+        return self.app.user is not None and self.app.user.can(right)
+
+    def why_not(self, right: str) -> str:
+        from bo_tui.core import rights
+
+        who = self.app.login if self.app.user is None else self.app.user.username
+        if self.app.user is None:
+            return f"{who} is not a Campus user: ask a user administrator to add this login."
+        return f"{who} lacks the tool right '{rights.ALL.get(right, right)}'."
+
+    def on_mount(self) -> None:
+        self.set_titles()
+
+    def on_screen_resume(self) -> None:
+        self.set_titles()
+
+    def set_titles(self) -> None:
+        """Header: ``Screen — district · acting user``."""
+        self.title = self.TITLE or "bo-tui"
+        self.sub_title = self.app.header_text
+
+    def action_back(self) -> None:
+        self.app.open_screen("home")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # One place turns a failed store read or write into a visible, calm error.
+        if event.state == WorkerState.ERROR:
+            self.app.report_failure(
+                event.worker.error, what=event.worker.group or event.worker.name
+            )
+
+
+class BaseModal(ModalScreen):
+    """A modal: Escape and ``q`` close it (``q`` only when no text field has focus)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="modal.close", show=False),
+        Binding("q", "close", "Close", id="modal.close_q", show=False),
+    ]
+
+    def action_close(self) -> None:
+        self.dismiss(None)
