@@ -1,32 +1,912 @@
-"""Address parsing, normalization and matching (R-ADDR-1 … R-ADDR-6).
+"""Address parsing, normalization and matching (R-ADDR-1 … R-ADDR-6): every address is reduced
+to USPS Publication 28 normal form and stored once, under the unique key ``address_key``.
 
-First cut: the normalized key every address row carries. The full engine replaces this body
-and keeps ``normalize_components`` and ``address_key``.
+Normal form (R-ADDR-3), per component, uppercase ASCII, periods/commas/apostrophes dropped:
+- prefix/direction: Pub 28 directionals (North, N., "North West", N.W., Noroeste → N / NW).
+- tag: Pub 28 C1, every listed variant → its abbreviation (Avenue, Av, Aven, Avn → AVE).
+- street: ordinals as numerals (Fifth, 5th, "One Hundred Ninth" → 5TH, 109TH; "42th" → 42ND),
+  highway names spelled out (Hwy 61, CR 42 → HIGHWAY 61, COUNTY ROAD 42), a leading St/Mt/Ft
+  → SAINT/MOUNT/FORT. Directional words inside a street name are kept ("WEST END", "NORTH").
+- apt: Pub 28 C2 designators (Suite → STE, Building → BLDG, Floor → FL). Decision: APT, UNIT,
+  '#' and NO only say "a unit", so "Apt 12", "Unit 12", "#12" and "12" are one unit, stored
+  as the bare "12" (Campus's apt field holds the number); STE 12, LOT 12, BLDG 2 stay distinct.
+- city: as sent, St/Ste/Mt/Ft → SAINT/SAINTE/MOUNT/FORT (Pub 28 spells them out); state:
+  names → two-letter codes; zip: ZIP5 (ZIP+4 is compared and stored on its first five digits;
+  a ZIP that lost its leading zeros in a spreadsheet is padded back).
+- PO boxes: "P.O. Box 125", "PO BOX 125", "Post Office Box 125", "POB 125" → postOfficeBox + 125.
+Normalizing is idempotent and the identity on values already in this form.
+
+Parsing (R-ADDR-5) uses usaddress after the same cleaning, so punctuation and case variants
+parse alike; "North West" pairs are joined to NW first (usaddress misreads them). Matching
+(R-ADDR-4): the normalized components' key; else the parts are joined and re-parsed and that
+key is tried; else a row is created (INSERT … ON CONFLICT DO NOTHING, so two writers never
+make two rows). The re-parsed parts are stored only when the components were visibly
+misplaced (a suffix or unit inside ``street``, a non-directional prefix …); otherwise the
+sender's split is kept, so a street named "West End" keeps its name.
+
+usaddress-scourgify (evaluated, not used at run time): it rejects PO boxes, leaves ordinal
+words alone ("FIFTH ST"), keeps "# 12" apart from "APT 12", echoes the address in its errors
+(PII) and pulls in PyYAML. Its C1 table was used to cross-check ``address_data`` (which adds
+CMNS, XRDS, TRLR and drops its non-USPS extras such as CR → CRK); the rest is written here.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-KEY_FIELDS = ("postOfficeBox", "number", "prefix", "street", "tag", "direction", "apt", "city", "state", "zip")
+import usaddress
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-_PUNCT = re.compile(r"[^\w\s#/-]")
-_SPACE = re.compile(r"\s+")
+from bo_tui.store.models import Address
+
+from . import address_data as data
+from .errors import FieldError, RuleViolation
+
+KEY_FIELDS = (
+    "postOfficeBox",
+    "number",
+    "prefix",
+    "street",
+    "tag",
+    "direction",
+    "apt",
+    "city",
+    "state",
+    "zip",
+)
+STREET_FIELDS = ("number", "prefix", "street", "tag", "direction", "apt")
+NORM_FIELDS = (*KEY_FIELDS, "county")
+# Payload keys → Address columns, for storing and reading back.
+COLUMNS = {
+    "postOfficeBox": "post_office_box",
+    "number": "number",
+    "prefix": "prefix",
+    "street": "street",
+    "tag": "tag",
+    "direction": "direction",
+    "apt": "apt",
+    "city": "city",
+    "state": "state",
+    "zip": "zip",
+    "county": "county",
+    "locationCode": "location_code",
+    "tract": "tract",
+    "block": "block",
+}
+# Column widths of the Address table: a normalized value longer than this is refused, not cut.
+_WIDTH = {
+    "number": 20,
+    "prefix": 10,
+    "street": 100,
+    "tag": 10,
+    "direction": 10,
+    "apt": 30,
+    "city": 60,
+    "state": 2,
+    "zip": 10,
+    "county": 60,
+}
+_RAW_FIELDS = (*NORM_FIELDS, "fullStreetAddress")
+CACHE_SIZE = 100_000
+MAX_SEARCH = 1000
+
+# ---------------------------------------------------------------------------- cleaning
+
+_INNER_PERIOD = re.compile(r"(?<=[A-Z0-9]{2})\.(?=[A-Z0-9])")  # "ST.CHARLES" → "ST CHARLES"
+_DROPPED = re.compile(r"['`\u2019.]")  # "O'Fallon" → OFALLON, "N.W." → NW, "P.O." → PO
+_SEPARATORS = re.compile(r"[^A-Z0-9\s#/&-]")
+_SPACES = re.compile(r"\s+")
+_DASH = re.compile(r"\s*-\s*")
+_DIGIT_LETTER_DASH = re.compile(r"(?<=\d)-(?=[A-Z])|(?<=[A-Z])-(?=\d)")
+_NUMBER_LETTER = re.compile(r"^(\d+) ([A-Z])$")  # "4321 A" → 4321A
+_ORDINAL_NUMERAL = re.compile(r"^(\d+)(ST|ND|RD|TH)$")
+_PO_BOX_WORDS = re.compile(r"^(?:(?:POST OFFICE|P O|PO|POB|BOX|#)\s*)+")
+_ZIP = re.compile(r"^(\d{3,5})(?:\s*-?\s*\d{4})?$")
+_TRUE = frozenset({"Y", "YES", "T", "TRUE", "1", "ON", "X"})
+_GLUED_UNIT = re.compile(
+    r"^("
+    + "|".join(
+        sorted(
+            (re.escape(k) for k in data.UNIT_DESIGNATORS_C2 if k.isalpha()), key=len, reverse=True
+        )
+    )
+    + r")(?=\d)"
+)
 
 
-def _clean(value: str | None) -> str:
-    if not value:
+def _ascii_upper(value: Any) -> str:
+    if value is None or value is False:
         return ""
-    return _SPACE.sub(" ", _PUNCT.sub("", value)).strip().upper()
+    s = str(value)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return s.upper()
 
 
-def normalize_components(parts: dict) -> dict[str, str]:
-    norm = {k: _clean(parts.get(k)) for k in KEY_FIELDS if k != "postOfficeBox"}
-    norm["postOfficeBox"] = "Y" if parts.get("postOfficeBox") else ""
-    norm["zip"] = norm["zip"][:5]
-    return norm
+def _clean(value: Any) -> str:
+    """Uppercase ASCII words: periods and apostrophes vanish, other punctuation separates."""
+    s = _ascii_upper(value)
+    if not s:
+        return ""
+    if "." in s:
+        s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
+    elif "'" in s or "\u2019" in s or "`" in s:
+        s = _DROPPED.sub("", s)
+    s = _SEPARATORS.sub(" ", s)
+    if "#" in s:
+        s = s.replace("#", " # ")
+    return _SPACES.sub(" ", s).strip()
 
 
-def address_key(norm: dict[str, str]) -> str:
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().upper() in _TRUE
+    return bool(value)
+
+
+def _ordinals(words: list[str]) -> list[str]:
+    """Spelled-out and mis-suffixed ordinals → numeral + suffix (Pub 28: 5TH, 109TH, 42ND)."""
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if w in data.ORDINAL_VOCABULARY:
+            for size in range(min(data.ORDINAL_MAX_WORDS, n - i), 0, -1):
+                std = data.ORDINAL_WORDS.get(" ".join(words[i : i + size]))
+                if std:
+                    out.append(std)
+                    i += size
+                    break
+            else:
+                out.append(w)
+                i += 1
+            continue
+        m = _ORDINAL_NUMERAL.match(w)
+        if m:
+            num = int(m.group(1))
+            w = f"{num}{data.ordinal_suffix(num)}"
+        out.append(w)
+        i += 1
+    return out
+
+
+def _highway(words: list[str]) -> list[str]:
+    """A leading highway name followed by its number or letter → the spelled-out Pub 28 form."""
+    for size in (4, 3, 2, 1):
+        if len(words) > size:
+            std = data.HIGHWAY_NAMES.get(" ".join(words[:size]))
+            nxt = words[size]
+            if std and (len(nxt) == 1 or any(c.isdigit() for c in nxt)):
+                return [*std.split(), *words[size:]]
+    return words
+
+
+def _name_text(value: Any) -> list[str]:
+    s = _clean(value)
+    if "-" in s or "&" in s or "/" in s:
+        s = _SPACES.sub(" ", s.replace("-", " ").replace("&", " AND ").replace("/", " / ")).strip()
+    return s.split()
+
+
+# ---------------------------------------------------------------------------- per field
+
+
+def norm_number(value: Any, *, po_box: bool = False) -> str:
+    s = _clean(value)
+    if not s:
+        return ""
+    if po_box:
+        s = _PO_BOX_WORDS.sub("", s)
+    s = s.replace("#", " ")
+    if "-" in s:
+        s = _DIGIT_LETTER_DASH.sub("", _DASH.sub("-", s))
+    s = _SPACES.sub(" ", s).strip()
+    return _NUMBER_LETTER.sub(r"\1\2", s)
+
+
+def norm_directional(value: Any) -> str:
+    s = _clean(value)
+    if "-" in s:
+        s = _SPACES.sub(" ", s.replace("-", " ")).strip()
+    return data.DIRECTIONALS.get(s, s)
+
+
+def norm_street(value: Any) -> str:
+    words = _name_text(value)
+    if not words:
+        return ""
+    words = _highway(_ordinals(words))
+    if len(words) > 1 and words[0] in data.NAME_WORDS and words[0] != "STE":
+        words[0] = data.NAME_WORDS[words[0]]
+    return " ".join(words)
+
+
+def norm_tag(value: Any) -> str:
+    s = _clean(value).replace("-", " ")
+    return data.STREET_SUFFIX_C1.get(s, s)
+
+
+def norm_apt(value: Any) -> str:
+    s = _clean(value)
+    if not s:
+        return ""
+    if "-" in s:
+        s = _DIGIT_LETTER_DASH.sub("", _DASH.sub("-", s))
+    words: list[str] = []
+    for w in s.split():
+        m = _GLUED_UNIT.match(w) if w not in data.UNIT_DESIGNATORS_C2 else None
+        if m:
+            words += [m.group(1), w[m.end() :]]
+        else:
+            words.append(w)
+    words = _ordinals([data.UNIT_DESIGNATORS_C2.get(w, w) for w in words])
+    # '#' after a designator is only decoration ("STE # 200").
+    words = [
+        w
+        for i, w in enumerate(words)
+        if not (w == "#" and i and words[i - 1] in data.UNIT_DESIGNATORS_C2.values())
+    ]
+    while words and words[0] in data.UNIT_GENERIC:
+        words.pop(0)
+    if len(words) == 2 and words[1] == "FL" and _ORDINAL_NUMERAL.match(words[0]):
+        words = ["FL", _ORDINAL_NUMERAL.match(words[0]).group(1)]  # "2ND FLOOR" → FL 2
+    return " ".join(words)
+
+
+def norm_city(value: Any) -> str:
+    words = _name_text(value)
+    for i in range(len(words) - 1):
+        words[i] = data.NAME_WORDS.get(words[i], words[i])
+    return " ".join(words)
+
+
+def norm_state(value: Any) -> str:
+    s = _clean(value).replace("-", " ")
+    return data.STATES.get(s, s)
+
+
+def norm_zip(value: Any) -> str:
+    if value is None:
+        return ""
+    s = str(value).strip()
+    m = _ZIP.match(s)
+    if m:
+        return m.group(1).zfill(5)
+    if len(s) == 9 and s.isdigit():
+        return s[:5]
+    return _clean(s)
+
+
+def norm_county(value: Any) -> str:
+    return " ".join(_name_text(value))
+
+
+_FIELD_NORMALIZERS = {
+    "number": norm_number,
+    "prefix": norm_directional,
+    "street": norm_street,
+    "tag": norm_tag,
+    "direction": norm_directional,
+    "apt": norm_apt,
+    "city": norm_city,
+    "state": norm_state,
+    "zip": norm_zip,
+    "county": norm_county,
+}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _normalize_tuple(raw: tuple) -> tuple[str, ...]:
+    po = _truthy(raw[0])
+    out = ["Y" if po else ""]
+    for name, value in zip(NORM_FIELDS[1:], raw[1:], strict=True):
+        if name == "number":
+            out.append(norm_number(value, po_box=po))
+        else:
+            out.append(_FIELD_NORMALIZERS[name](value))
+    return tuple(out)
+
+
+def normalize_components(parts: Mapping) -> dict[str, str]:
+    """The Pub 28 normal form of each component (R-ADDR-3), '' for empty; keys of NORM_FIELDS."""
+    raw = tuple(_hashable(parts.get(k)) for k in NORM_FIELDS)
+    return dict(zip(NORM_FIELDS, _normalize_tuple(raw), strict=True))
+
+
+def _hashable(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, bool, int)) else str(value)
+
+
+def address_key(norm: Mapping[str, str]) -> str:
     """The unique key of a normalized address: its key fields joined by ``|``."""
-    return "|".join(norm.get(k, "") for k in KEY_FIELDS)
+    return "|".join(norm.get(k) or "" for k in KEY_FIELDS)
+
+
+def street_line(norm: Mapping[str, Any]) -> str:
+    """One line for a screen: "4321 N LEXINGTON AVE NE APT 45" or "PO BOX 125"."""
+    if norm.get("postOfficeBox") in (True, "Y"):
+        return f"PO BOX {norm.get('number') or ''}".strip()
+    apt = norm.get("apt") or ""
+    if apt and apt.split()[0] not in data.UNIT_DESIGNATORS_C2.values():
+        apt = f"APT {apt}"
+    parts = [norm.get(k) or "" for k in ("number", "prefix", "street", "tag", "direction")]
+    return " ".join(p for p in (*parts, apt) if p)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+class _Unparseable(Exception):
+    """A fullStreetAddress usaddress cannot read as one street address or PO box."""
+
+
+_PAIR = re.compile(r"\b([NS])\.\s*([EW])\.?")
+_PAIR_WORDS = {
+    ("NORTH", "EAST"): "NE",
+    ("NORTH", "WEST"): "NW",
+    ("SOUTH", "EAST"): "SE",
+    ("SOUTH", "WEST"): "SW",
+}
+
+
+def _prepare(full: str) -> str:
+    """The text usaddress sees: cleaned like the components, "North West" joined to NW."""
+    s = _ascii_upper(full)
+    s = _PAIR.sub(r"\1\2", s)
+    s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
+    s = re.sub(r"[^A-Z0-9\s#/&,-]", " ", s)
+    line, sep, rest = s.partition(",")
+    words = line.split()
+    i = 0
+    while i < len(words) - 1:
+        pair = _PAIR_WORDS.get((words[i], words[i + 1].strip("-")))
+        if pair is None and "-" in words[i]:
+            a, _, b = words[i].partition("-")
+            if (a, b) in _PAIR_WORDS and (i >= 2 or len(words) - i - 1 >= 2):
+                words[i] = _PAIR_WORDS[(a, b)]
+        # A pair is a directional only with a street on its other side; "100 South West St"
+        # is a street named South West.
+        elif pair and (len(words) - i - 2 >= 2 or i >= 2):
+            words[i : i + 2] = [pair]
+        i += 1
+    return _SPACES.sub(" ", " ".join(words) + sep + rest).strip(" ,")
+
+
+def _tag(text: str) -> tuple[dict[str, str], str]:
+    try:
+        return usaddress.tag(text)
+    except usaddress.RepeatedLabelError as exc:
+        raise _Unparseable(
+            "cannot be parsed: a part of it (such as a unit number) appears twice; "
+            "send the address as components"
+        ) from exc
+    except Exception as exc:  # usaddress/crfsuite raise assorted errors on odd input
+        raise _Unparseable("cannot be parsed as a street address or PO box") from exc
+
+
+def _join(tagged: Mapping[str, str], *labels: str) -> str:
+    return " ".join(tagged[k] for k in labels if tagged.get(k))
+
+
+def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
+    """usaddress labels → component keys (raw text; normalized by the caller)."""
+    labels = set(tagged)
+    if kind == "Intersection" or "IntersectionSeparator" in labels:
+        raise _Unparseable("is an intersection, not an address")
+    has_street = bool(labels & {"StreetName", "StreetNamePreType", "StreetNamePostType"})
+    out = dict.fromkeys(("postOfficeBox", *STREET_FIELDS), "")
+    if tagged.get("USPSBoxGroupType") or tagged.get("USPSBoxGroupID"):
+        if "AddressNumber" in labels or not tagged.get("USPSBoxGroupID"):
+            raise _Unparseable("mixes a street address with a rural route; send components")
+        # Rural route / highway contract: "RR 2 BOX 5" → street RR 2, number 5.
+        out["street"] = _join(tagged, "USPSBoxGroupType", "USPSBoxGroupID")
+        out["number"] = tagged.get("USPSBoxID", "")
+    elif tagged.get("USPSBoxType") or tagged.get("USPSBoxID"):
+        if has_street or "AddressNumber" in labels:
+            raise _Unparseable("holds both a street address and a PO box; send one of them")
+        if not tagged.get("USPSBoxID"):
+            raise _Unparseable("is a PO box without its box number")
+        out["postOfficeBox"] = "Y"
+        out["number"] = tagged["USPSBoxID"]
+    else:
+        out["street"] = _join(
+            tagged,
+            "StreetNamePreModifier",
+            "StreetNamePreType",
+            "StreetName",
+            "StreetNamePostModifier",
+        )
+        if not out["street"] or "NotAddress" in labels:
+            raise _Unparseable(
+                "has no recognizable street; send number, street, tag … as components"
+            )
+        out["number"] = _join(tagged, "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix")
+        out["prefix"] = tagged.get("StreetNamePreDirectional", "")
+        out["tag"] = tagged.get("StreetNamePostType", "")
+        out["direction"] = tagged.get("StreetNamePostDirectional", "")
+        out["apt"] = _join(
+            tagged, "SubaddressType", "SubaddressIdentifier", "OccupancyType", "OccupancyIdentifier"
+        )
+    for label, key in (("PlaceName", "city"), ("StateName", "state"), ("ZipCode", "zip")):
+        if tagged.get(label):
+            out[key] = tagged[label]
+    return out
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], str] | str:
+    """Normalized parse of a prepared text and its spelled-out-prefix street (see ``_alt``),
+    or the error message (both cached)."""
+    if not text:
+        return "is empty"
+    try:
+        tagged, kind = _tag(text)
+        raw = _from_tagged(tagged, kind)
+    except _Unparseable as exc:
+        return str(exc)
+    po = raw["postOfficeBox"] == "Y"
+    norm = {k: (v if k == "postOfficeBox" else "") for k, v in raw.items()}
+    for k, v in raw.items():
+        if k == "number":
+            norm[k] = norm_number(v, po_box=po)
+        elif k != "postOfficeBox":
+            norm[k] = _FIELD_NORMALIZERS[k](v)
+    if norm["prefix"] not in data.DIRECTIONAL_STANDARDS | {""} or (
+        norm["direction"] not in data.DIRECTIONAL_STANDARDS | {""}
+    ):
+        return "cannot be parsed as a street address or PO box"
+    # "100 West End Ave": usaddress reads West as a prefix; a street *named* West End reads
+    # the same, so that reading is also tried when matching (never used to create).
+    word = _clean(raw["prefix"])
+    alt = norm_street(f"{word} {raw['street']}") if norm["prefix"] and len(word) > 2 else ""
+    return tuple(norm.items()), alt
+
+
+def parse_full(full: str, *, field: str = "fullStreetAddress") -> dict[str, str]:
+    """Parse a street line with usaddress into normalized components (R-ADDR-5): number,
+    prefix, street, tag, direction, apt, postOfficeBox ('Y' or ''), and city/state/zip when
+    the text holds them. Unparseable → RuleViolation on ``field``; never echoes the input."""
+    result = _parse_cached(_prepare(full or ""))
+    if isinstance(result, str):
+        raise RuleViolation([FieldError(field, f"fullStreetAddress {result}", "R-ADDR-5")])
+    return dict(result[0])
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def _sent(value: Any) -> bool:
+    return value is not None and value is not False and str(value).strip() != ""
+
+
+def _field(path: str, name: str) -> str:
+    if not name:
+        return path or "address"
+    return f"{path}.{name}" if path else name
+
+
+_Problem = tuple[str, str, str]  # (field name relative to the address, message, rule)
+
+
+def _structure_problems(raw: Mapping[str, Any]) -> list[_Problem]:
+    """R-ADDR-1 and R-ADDR-2 on what was sent (before any normalization)."""
+    full = _sent(raw.get("fullStreetAddress"))
+    components = [k for k in STREET_FIELDS if _sent(raw.get(k))]
+    po = _truthy(raw.get("postOfficeBox"))
+    problems: list[_Problem] = []
+    if not (full or components or po):
+        problems.append(
+            (
+                "",
+                "an address needs fullStreetAddress, or number and street, or a PO box",
+                "R-ADDR-1",
+            )
+        )
+        return problems
+    if full and components:
+        problems.append(
+            (
+                "fullStreetAddress",
+                "send either fullStreetAddress or the street components, not both "
+                f"(also sent: {', '.join(components)})",
+                "R-ADDR-1",
+            )
+        )
+    if po:
+        for k in ("prefix", "street", "tag", "direction", "apt"):
+            if _sent(raw.get(k)):
+                problems.append(
+                    (
+                        k,
+                        f"a PO box (postOfficeBox true) cannot have {k}: it takes only "
+                        "number, city, state, zip and county",
+                        "R-ADDR-2",
+                    )
+                )
+        if not full and not _sent(raw.get("number")):
+            problems.append(("number", "a PO box needs its box number", "R-ADDR-2"))
+        for k in ("city", "state", "zip"):
+            if not _sent(raw.get(k)):
+                problems.append((k, f"a PO box needs {k} (city, state and zip)", "R-ADDR-2"))
+    elif not full and not _sent(raw.get("street")):
+        problems.append(
+            ("street", "a street address needs street (or send fullStreetAddress)", "R-ADDR-1")
+        )
+    return problems
+
+
+def _value_problems(norm: Mapping[str, str], field_of: Mapping[str, str]) -> list[_Problem]:
+    """Normalized values that cannot be a US address (R-ADDR-3), named by their sent field."""
+    problems: list[_Problem] = []
+    for k in ("prefix", "direction"):
+        v = norm.get(k, "")
+        if v and v not in data.DIRECTIONAL_STANDARDS:
+            problems.append(
+                (
+                    field_of[k],
+                    f"{k} must be a directional: N, S, E, W, NE, NW, SE or SW",
+                    "R-ADDR-3",
+                )
+            )
+    state = norm.get("state", "")
+    if state and state not in data.STATE_CODES:
+        problems.append(
+            (field_of["state"], "state is not a US state, territory or two-letter code", "R-ADDR-3")
+        )
+    z = norm.get("zip", "")
+    if z and not (len(z) == 5 and z.isdigit()):
+        problems.append((field_of["zip"], "zip must be a 5-digit ZIP code or ZIP+4", "R-ADDR-3"))
+    for k, width in _WIDTH.items():
+        if len(norm.get(k, "")) > width:
+            problems.append(
+                (field_of[k], f"{k} is too long (at most {width} characters)", "R-ADDR-3")
+            )
+    # One problem per field is enough for the sender.
+    seen: set[str] = set()
+    return [p for p in problems if not (p[0] in seen or seen.add(p[0]))]
+
+
+def _raise(problems: list[_Problem], path: str) -> None:
+    if problems:
+        raise RuleViolation([FieldError(_field(path, f), m, r) for f, m, r in problems])
+
+
+def check_payload(addr, path: str) -> None:
+    """R-ADDR-1, R-ADDR-2 and an empty address; raises RuleViolation with JSON paths."""
+    raw = _raw_of(addr)
+    problems = _structure_problems(raw)
+    if not problems and not _sent(raw.get("fullStreetAddress")):
+        norm = dict(
+            zip(
+                NORM_FIELDS,
+                _normalize_tuple(tuple(_hashable(raw.get(k)) for k in NORM_FIELDS)),
+                strict=True,
+            )
+        )
+        problems = _value_problems(norm, {k: k for k in NORM_FIELDS})
+    _raise(problems, path)
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one sent address resolves: the key tried first, the parts a new row gets, and the
+    street line to re-parse on a miss (components only)."""
+
+    first: tuple[str, ...]
+    first_key: str
+    canon: tuple[str, ...]
+    canon_key: str
+    reparse_line: str | None
+    alt_key: str | None = None
+
+
+def _raw_of(addr) -> dict[str, Any]:
+    if isinstance(addr, Mapping):
+        return {k: addr.get(k) for k in _RAW_FIELDS}
+    return {k: getattr(addr, k, None) for k in _RAW_FIELDS}
+
+
+def _suspicious(norm: Mapping[str, str]) -> bool:
+    """Components that look misplaced: the re-parse is more likely right than the sender."""
+    if norm["prefix"] and norm["prefix"] not in data.DIRECTIONAL_STANDARDS:
+        return True
+    if norm["direction"] and norm["direction"] not in data.DIRECTIONAL_STANDARDS:
+        return True
+    if norm["tag"] and norm["tag"] not in data.SUFFIX_STANDARDS:
+        return True
+    number = norm["number"]
+    if number and (" " in number and "/" not in number or not any(c.isdigit() for c in number)):
+        return True
+    words = norm["street"].split()
+    if len(words) < 2:
+        return False
+    if not norm["tag"] and words[-1] in data.STREET_SUFFIX_C1:
+        return True
+    if not norm["prefix"] and words[0] in data.DIRECTIONAL_STANDARDS:
+        return True
+    if not norm["direction"] and words[-1] in data.DIRECTIONAL_STANDARDS:
+        return True
+    if not number and words[0][0].isdigit() and not _ORDINAL_NUMERAL.match(words[0]):
+        return True
+    return not norm["apt"] and any(w in data.UNIT_DESIGNATORS_C2 for w in words[1:])
+
+
+def _reparse_line(raw: Mapping[str, Any]) -> str:
+    """The sent street components joined into one line, as a human would write them."""
+    apt = raw.get("apt")
+    if _sent(apt):
+        napt = norm_apt(apt)
+        if napt and napt.split()[0] not in data.UNIT_DESIGNATORS_C2.values():
+            apt = f"APT {napt}"
+    parts = [raw.get(k) for k in ("number", "prefix", "street", "tag", "direction")] + [apt]
+    return " ".join(str(p).strip() for p in parts if _sent(p))
+
+
+def _plausible(parsed: Mapping[str, str], norm: Mapping[str, str]) -> bool:
+    if parsed["postOfficeBox"] or not parsed["street"]:
+        return False
+    if norm["number"]:
+        return parsed["number"] == norm["number"]
+    return not parsed["number"] or parsed["number"].isdigit()
+
+
+def _with_location(parsed: Mapping[str, str], norm: Mapping[str, str]) -> tuple[str, ...]:
+    """Street parts from ``parsed``, location (city, state, zip, county) as sent or parsed."""
+    merged = dict(norm)
+    for k in ("postOfficeBox", *STREET_FIELDS):
+        merged[k] = parsed.get(k, "")
+    for k in ("city", "state", "zip"):
+        if not merged[k] and parsed.get(k):
+            merged[k] = parsed[k]
+    return tuple(merged[k] for k in NORM_FIELDS)
+
+
+def _key_of(values: tuple[str, ...]) -> str:
+    return "|".join(values[: len(KEY_FIELDS)])
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
+    raw = dict(zip(_RAW_FIELDS, raw_items, strict=True))
+    problems = _structure_problems(raw)
+    if problems:
+        return tuple(problems)
+    norm = dict(zip(NORM_FIELDS, _normalize_tuple(raw_items[: len(NORM_FIELDS)]), strict=True))
+    full = raw.get("fullStreetAddress")
+    if _sent(full):
+        parsed = _parse_cached(_prepare(full))
+        if isinstance(parsed, str):
+            return (("fullStreetAddress", f"fullStreetAddress {parsed}", "R-ADDR-5"),)
+        parsed, alt_street = dict(parsed[0]), parsed[1]
+        if norm["postOfficeBox"] and not parsed["postOfficeBox"]:
+            return (
+                (
+                    "postOfficeBox",
+                    "postOfficeBox is true but fullStreetAddress is a street address",
+                    "R-ADDR-2",
+                ),
+            )
+        values = _with_location(parsed, norm)
+        fields = {k: "fullStreetAddress" for k in NORM_FIELDS}
+        for k in ("city", "state", "zip", "county"):
+            if norm[k]:
+                fields[k] = k
+        problems = _value_problems(dict(zip(NORM_FIELDS, values, strict=True)), fields)
+        if problems:
+            return tuple(problems)
+        key = _key_of(values)
+        alt_key = None
+        if alt_street:
+            alt = dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": "", "street": alt_street}
+            alt_key = address_key(alt)
+        return _Plan(values, key, values, key, None, alt_key)
+    first = tuple(norm[k] for k in NORM_FIELDS)
+    canon = first
+    line = None if norm["postOfficeBox"] else _reparse_line(raw)
+    if line and _suspicious(norm):
+        parsed = _parse_cached(_prepare(line))
+        if not isinstance(parsed, str) and _plausible(dict(parsed[0]), norm):
+            canon = _with_location(dict(parsed[0]), norm)
+    problems = _value_problems(
+        dict(zip(NORM_FIELDS, canon, strict=True)), {k: k for k in NORM_FIELDS}
+    )
+    if problems:
+        return tuple(problems)
+    return _Plan(first, _key_of(first), canon, _key_of(canon), line)
+
+
+def _plan(addr, path: str) -> _Plan:
+    raw = _raw_of(addr)
+    plan = _plan_cached(tuple(_hashable(raw[k]) for k in _RAW_FIELDS))
+    if not isinstance(plan, _Plan):
+        _raise(list(plan), path)
+    return plan
+
+
+def _reparsed_key(plan: _Plan) -> str | None:
+    """R-ADDR-4 second step: the key of the joined, re-parsed street line, if it differs."""
+    if plan.alt_key:
+        return plan.alt_key
+    if plan.canon_key != plan.first_key:
+        return plan.canon_key
+    if not plan.reparse_line:
+        return None
+    parsed = _parse_cached(_prepare(plan.reparse_line))
+    if isinstance(parsed, str):
+        return None
+    values = _with_location(dict(parsed[0]), dict(zip(NORM_FIELDS, plan.first, strict=True)))
+    key = _key_of(values)
+    return key if key != plan.first_key else None
+
+
+def normalized_key(addr) -> str:
+    """The key ``resolve`` matches first and creates with; raises RuleViolation if invalid."""
+    return _plan(addr, "").canon_key
+
+
+def normalized_key_of(addr) -> str | None:
+    """The key an address resolves to without touching the store; None if it is invalid."""
+    try:
+        return _plan(addr, "").canon_key
+    except RuleViolation:
+        return None
+
+
+def candidate_keys(addr) -> tuple[str, ...]:
+    """Every key ``resolve`` would accept for this address, in its matching order (R-ADDR-4)."""
+    try:
+        plan = _plan(addr, "")
+    except RuleViolation:
+        return ()
+    keys = [plan.first_key]
+    second = _reparsed_key(plan)
+    if second and second not in keys:
+        keys.append(second)
+    if plan.canon_key not in keys:
+        keys.append(plan.canon_key)
+    return tuple(keys)
+
+
+def cache_clear() -> None:
+    """Forget every cached normalization and parse (tests, benchmarks)."""
+    _normalize_tuple.cache_clear()
+    _parse_cached.cache_clear()
+    _plan_cached.cache_clear()
+
+
+# ---------------------------------------------------------------------------- store
+
+
+def _by_key(session: Session, key: str) -> Address | None:
+    return session.scalars(select(Address).where(Address.norm_key == key).limit(1)).first()
+
+
+def _row_values(values: tuple[str, ...], raw: Mapping[str, Any], key: str) -> dict[str, Any]:
+    norm = dict(zip(NORM_FIELDS, values, strict=True))
+    row: dict[str, Any] = {"post_office_box": norm["postOfficeBox"] == "Y", "norm_key": key}
+    for k in NORM_FIELDS[1:]:
+        row[COLUMNS[k]] = norm[k] or None
+    for k in ("locationCode", "tract", "block"):
+        v = raw.get(k)
+        row[COLUMNS[k]] = str(v).strip()[:40] or None if _sent(v) else None
+    return row
+
+
+def _create(session: Session, values: dict[str, Any]) -> Address:
+    """Insert once per key, safe against a concurrent writer creating the same address."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        session.execute(
+            insert(Address).values(**values).on_conflict_do_nothing(index_elements=["norm_key"])
+        )
+    else:
+        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(Address(**values))
+        except IntegrityError:
+            pass
+    row = _by_key(session, values["norm_key"])
+    if row is None:  # pragma: no cover - the insert or the other writer made it
+        raise RuntimeError("address row vanished after insert")
+    return row
+
+
+def resolve(session: Session, addr, path: str) -> Address:
+    """Validate, match (R-ADDR-4: normalized components, then the re-parsed line) or create
+    the one Address row for ``addr``. Raises RuleViolation with fields under ``path``."""
+    plan = _plan(addr, path)
+    row = _by_key(session, plan.first_key)
+    if row is not None:
+        return row
+    second = _reparsed_key(plan)
+    if second:
+        row = _by_key(session, second)
+        if row is not None:
+            return row
+    return _create(session, _row_values(plan.canon, _raw_of(addr), plan.canon_key))
+
+
+def to_payload(row: Address) -> dict[str, Any]:
+    """An Address row in the payload's camelCase, with ``addressId`` (R-ADDR-6)."""
+    out: dict[str, Any] = {"addressId": row.id}
+    for key, column in COLUMNS.items():
+        value = getattr(row, column)
+        out[key] = bool(value) if key == "postOfficeBox" else value
+    return out
+
+
+def search(
+    session: Session,
+    *,
+    number: str | None = None,
+    prefix: str | None = None,
+    street: str | None = None,
+    tag: str | None = None,
+    direction: str | None = None,
+    apt: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+    zip: str | None = None,  # noqa: A002 - the payload's name
+    fullStreetAddress: str | None = None,  # noqa: N803 - the payload's name
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Addresses whose normalized components equal the given ones (R-ADDR-6), by addressId.
+    ``fullStreetAddress`` is parsed and must match the whole street line."""
+    given = {
+        "number": number,
+        "prefix": prefix,
+        "street": street,
+        "tag": tag,
+        "direction": direction,
+        "apt": apt,
+        "city": city,
+        "state": state,
+        "zip": zip,
+    }
+    filters: dict[str, str | None] = {}
+    stmt = select(Address)
+    if _sent(fullStreetAddress):
+        components = [k for k in STREET_FIELDS if _sent(given[k])]
+        if components:
+            raise RuleViolation(
+                [
+                    FieldError(
+                        "fullStreetAddress",
+                        "send either fullStreetAddress or the street "
+                        f"components, not both (also sent: {', '.join(components)})",
+                        "R-ADDR-1",
+                    )
+                ]
+            )
+        parsed = parse_full(fullStreetAddress)
+        stmt = stmt.where(Address.post_office_box.is_(parsed["postOfficeBox"] == "Y"))
+        for k in STREET_FIELDS:
+            filters[k] = parsed[k] or None
+        for k in ("city", "state", "zip"):
+            if parsed.get(k) and not _sent(given[k]):
+                filters[k] = norm_zip(parsed[k]) if k == "zip" else parsed[k]
+    for k, v in given.items():
+        if _sent(v):
+            filters[k] = _FIELD_NORMALIZERS[k](v)
+    for k, v in filters.items():
+        col = getattr(Address, COLUMNS[k])
+        stmt = stmt.where(col == v if v else or_(col.is_(None), col == ""))
+    limit = max(0, min(int(limit), MAX_SEARCH))
+    stmt = stmt.order_by(Address.id).limit(limit).offset(max(0, int(offset)))
+    return [to_payload(r) for r in session.scalars(stmt)]
