@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 
 import pytest
@@ -51,18 +52,27 @@ def _pg_available() -> bool:
         return False
 
 
+_pg_counter = itertools.count()
+
+
 @pytest.fixture
 def pg_store():
+    """A store in a fresh PostgreSQL schema of its own (parallel test runs never collide)."""
     if not _pg_available():
         pytest.skip("no PostgreSQL server answers at " + PG_URL.split("@")[-1])
-    from sqlalchemy import text
+    import psycopg
 
-    s = Store(PG_URL, create=False)
-    with s.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    s.ensure_schema()
+    schema = f"bo_tui_t{os.getpid()}_{next(_pg_counter)}"
+    plain = PG_URL.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in PG_URL else "?"
+    s = Store(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
     yield s
     s.dispose()
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

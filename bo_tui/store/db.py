@@ -4,6 +4,7 @@ or ``BO_TUI_DB``; foreign keys enforced; schema created on first use."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,12 +42,41 @@ def describe(url: str) -> str:
     return u.render_as_string(hide_password=True)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+# WAL lets readers and a writer work at once, but SQLite before 3.51.3 (backports: 3.44.6,
+# 3.50.7) can corrupt a WAL database when several connections write concurrently; older
+# libraries keep the rollback journal, where BEGIN IMMEDIATE and busy_timeout serialize writers.
+WAL_SAFE = ((3, 51, 3), (3, 50, 7), (3, 44, 6))
+BUSY_TIMEOUT_MS = 15000
+
+
+def wal_is_safe(version: tuple[int, ...] = sqlite3.sqlite_version_info) -> bool:
+    major_minor = version[:2]
+    for fixed in WAL_SAFE:
+        if major_minor == fixed[:2]:
+            return version >= fixed
+    return version >= WAL_SAFE[0]
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    # Let SQLAlchemy, not pysqlite, emit BEGIN: pysqlite's implicit transactions break
+    # SAVEPOINT and would start writers with a deferred BEGIN (see _sqlite_begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if wal_is_safe():
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Writers take the write lock up front (BEGIN IMMEDIATE), so two processes (TUI, serve,
+    # CLI) never deadlock upgrading a read lock: the second one waits up to busy_timeout.
+    if conn.get_execution_options().get("sqlite_immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -70,7 +100,8 @@ def make_engine(url: str) -> Engine:
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StoreError(f"--db: unsupported database URL {describe(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -81,6 +112,9 @@ class Store:
         self.url = resolve_url(url)
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Writer sessions: on SQLite they BEGIN IMMEDIATE; elsewhere the same engine.
+        self.writer_engine = self.engine.execution_options(sqlite_immediate=True)
+        self._writers = sessionmaker(self.writer_engine, expire_on_commit=False)
         if create:
             self.ensure_schema()
 
@@ -108,9 +142,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error."""
-        with self._sessions() as session, session.begin():
+        """One unit of work that writes: commit on success, roll back on any error."""
+        with self._writers() as session, session.begin():
             yield session
+
+    def writer_session(self) -> Session:
+        """A session whose transactions take the write lock at BEGIN (SQLite)."""
+        return self._writers()
 
     def dispose(self) -> None:
         self.engine.dispose()
