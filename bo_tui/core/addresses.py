@@ -255,8 +255,10 @@ def norm_apt(value: Any) -> str:
     ]
     while words and words[0] in data.UNIT_GENERIC:
         words.pop(0)
-    if len(words) == 2 and words[1] == "FL" and _ORDINAL_NUMERAL.match(words[0]):
-        words = ["FL", _ORDINAL_NUMERAL.match(words[0]).group(1)]  # "2ND FLOOR" → FL 2
+    if len(words) == 2 and "FL" in words:  # "2ND FLOOR", "FLOOR 2ND" → FL 2 (Pub 28 form)
+        m = _ORDINAL_NUMERAL.match(words[1 - words.index("FL")])
+        if m:
+            words = ["FL", m.group(1)]
     return " ".join(words)
 
 
@@ -362,6 +364,8 @@ def _prepare(full: str) -> str:
     s = _PAIR.sub(r"\1\2", s)
     s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
     s = re.sub(r"[^A-Z0-9\s#/&,-]", " ", s)
+    if "&" in s and s.lstrip()[:1].isdigit():
+        s = s.replace("&", " AND ")  # "100 Lewis & Clark Dr"; an intersection has no number
     line, sep, rest = s.partition(",")
     words = line.split()
     i = 0
@@ -379,16 +383,50 @@ def _prepare(full: str) -> str:
     return _SPACES.sub(" ", " ".join(words) + sep + rest).strip(" ,")
 
 
+_UNIT_LABELS = frozenset(
+    {"SubaddressType", "SubaddressIdentifier", "OccupancyType", "OccupancyIdentifier"}
+)
+_REPEATED = (
+    "cannot be parsed: a part of it (such as a unit number) appears twice; "
+    "send the address as components"
+)
+
+
 def _tag(text: str) -> tuple[dict[str, str], str]:
     try:
         return usaddress.tag(text)
     except usaddress.RepeatedLabelError as exc:
-        raise _Unparseable(
-            "cannot be parsed: a part of it (such as a unit number) appears twice; "
-            "send the address as components"
-        ) from exc
+        return _tag_units(text, exc)
     except Exception as exc:  # usaddress/crfsuite raise assorted errors on odd input
         raise _Unparseable("cannot be parsed as a street address or PO box") from exc
+
+
+def _tag_units(text: str, exc: Exception) -> tuple[dict[str, str], str]:
+    """usaddress refuses "Building 2 Apartment 5" (two unit labels); accept nested units of
+    different kinds, refuse a real repetition ("Apt 4 Apt 5", two house numbers)."""
+    tagged: dict[str, str] = {}
+    units: list[str] = []
+    last = None
+    try:
+        tokens = usaddress.parse(text)
+    except Exception as err:
+        raise _Unparseable(_REPEATED) from err
+    for token, label in tokens:
+        token = token.strip(" ,;")
+        if label in _UNIT_LABELS:
+            units.append(token)
+        elif label == last:
+            tagged[label] += f" {token}"
+        elif label in tagged:
+            raise _Unparseable(_REPEATED) from exc
+        else:
+            tagged[label] = token
+        last = label
+    kinds = [data.UNIT_DESIGNATORS_C2[w] for w in units if w in data.UNIT_DESIGNATORS_C2]
+    if not units or len(kinds) != len(set(kinds)):
+        raise _Unparseable(_REPEATED) from exc
+    tagged["OccupancyIdentifier"] = " ".join(units)
+    return tagged, "Street Address"
 
 
 def _join(tagged: Mapping[str, str], *labels: str) -> str:
@@ -416,6 +454,14 @@ def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
         out["postOfficeBox"] = "Y"
         out["number"] = tagged["USPSBoxID"]
     else:
+        tagged = dict(tagged)
+        if not tagged.get("StreetName") and tagged.get("StreetNamePostType"):
+            # "100 South St": a directional that is the only word besides the suffix is the
+            # street's name (Pub 28), though usaddress labels it a directional.
+            for label in ("StreetNamePostDirectional", "StreetNamePreDirectional"):
+                if tagged.get(label):
+                    tagged["StreetName"] = tagged.pop(label)
+                    break
         out["street"] = _join(
             tagged,
             "StreetNamePreModifier",
