@@ -1,0 +1,156 @@
+"""The outermost guard of the API (pure ASGI): body limit by Content-Length and by counted
+bytes (413), the error log entry of every failed call (R-LOG-1, payload redacted) and a
+500 without any detail for a true bug, never a traceback or input in the answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+
+import anyio
+
+from ..core import errorlog
+from ..core.redact import redact_text
+from .body import MAX_BODY
+
+log = logging.getLogger("bo_tui.api")
+_CAPTURE = 1024 * 1024  # bytes of a failed request's body kept for its (redacted) log entry
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _json_response(status: int, message: str, headers: list | None = None) -> tuple[dict, dict]:
+    body = json.dumps({"message": message, "errors": []}).encode()
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        + (headers or []),
+    }
+    return start, {"type": "http.response.body", "body": body}
+
+
+class Boundary:
+    def __init__(self, app, store, max_body: int = MAX_BODY):
+        self.app = app
+        self.store = store
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        st = {"status": None, "started": False, "read": 0, "too_large": False}
+        req_body = bytearray()
+        resp_body = bytearray()
+
+        async def send_wrapped(message):
+            if message["type"] == "http.response.start":
+                st["status"] = message["status"]
+                st["started"] = True
+            elif (
+                message["type"] == "http.response.body"
+                and (st["status"] or 0) >= 400
+                and len(resp_body) < 65536
+            ):
+                resp_body.extend(message.get("body", b""))
+            await send(message)
+
+        async def receive_wrapped():
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                st["read"] += len(chunk)
+                if st["read"] > self.max_body:
+                    st["too_large"] = True
+                    raise BodyTooLarge
+                if len(req_body) < _CAPTURE:
+                    req_body.extend(chunk[: _CAPTURE - len(req_body)])
+            return message
+
+        declared = self._content_length(scope)
+        too_big_msg = f"the request body is over the limit of {self.max_body // (1024 * 1024)} MB"
+        if declared is not None and declared > self.max_body:
+            st["too_large"] = True
+            start, body = _json_response(413, too_big_msg, [(b"connection", b"close")])
+            await send_wrapped(start)
+            await send_wrapped(body)
+        else:
+            try:
+                await self.app(scope, receive_wrapped, send_wrapped)
+            except BodyTooLarge:
+                if not st["started"]:
+                    start, body = _json_response(413, too_big_msg, [(b"connection", b"close")])
+                    await send_wrapped(start)
+                    await send_wrapped(body)
+            except Exception as exc:  # a true bug: answer 500 without detail, log it redacted
+                log.error(
+                    "unhandled %s on %s %s\n%s",
+                    type(exc).__name__,
+                    scope.get("method"),
+                    redact_text(scope.get("path", "")),
+                    redact_text("".join(traceback.format_exception(exc))),
+                )
+                if not st["started"]:
+                    start, body = _json_response(500, "internal error: the request was not applied")
+                    await send_wrapped(start)
+                    await send_wrapped(body)
+                st["status"] = 500
+                st["bug"] = type(exc).__name__
+        status = st["status"] or 500
+        if status >= 400:
+            payload = (
+                "(body over the size limit, not stored)" if st["too_large"] else bytes(req_body)
+            )
+            await anyio.to_thread.run_sync(
+                self._log,
+                scope.get("method", "?"),
+                scope.get("path", ""),
+                status,
+                bytes(resp_body),
+                payload,
+            )
+
+    @staticmethod
+    def _content_length(scope) -> int | None:
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    return int(value)
+                except ValueError:
+                    return None
+        return None
+
+    def _log(self, method: str, path: str, status: int, resp: bytes, payload) -> None:
+        message = f"HTTP {status}"
+        try:
+            doc = json.loads(resp) if resp else {}
+            if isinstance(doc, dict):
+                message = str(doc.get("message") or doc.get("error_description") or message)
+                details = [
+                    f"{e.get('field')}: {e.get('message')}"
+                    for e in doc.get("errors") or []
+                    if isinstance(e, dict)
+                ]
+                if len(details) > 1:
+                    message += " — " + "; ".join(details[:20])
+        except ValueError:
+            pass
+        try:
+            with self.store.transaction() as session:
+                errorlog.log_error(
+                    session,
+                    action=method,
+                    path=path,
+                    message=f"{status} {message}",
+                    payload=payload,
+                    status=status,
+                )
+        except Exception as exc:  # the log must never turn an answer into a crash
+            log.warning("could not write the error log entry: %s", type(exc).__name__)
