@@ -94,6 +94,17 @@ def active_contacts(session: Session) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in rows]
 
 
+def candidate_users(session: Session) -> list[tuple[str, str]]:
+    """(username, name) of the active users who are not authorized contacts yet."""
+    taken = select(SupportContact.user_id)
+    rows = session.execute(
+        select(User.username, User.name)
+        .where(User.active.is_(True), User.id.not_in(taken))
+        .order_by(User.name)
+    )
+    return [(u, n) for u, n in rows]
+
+
 def contacts_line(session: Session) -> str:
     """Who the district's authorized contacts are, for anyone who is not one (R-SUP-2)."""
     people = active_contacts(session)
