@@ -1,0 +1,88 @@
+"""Preferences screen (R-PREF-1, R-PREF-2, R-SYNC-9): snapshots, saving a lock and the guard's
+numbers, a bad value shown next to its field, read only without the right."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from bo_tui.core import preferences as pref_core
+from bo_tui.core import rights
+from bo_tui.store.models import User, UserRight
+
+from .conftest import LOGIN, fixed_store, make_app, settle
+
+
+async def open_preferences(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+
+
+def test_R_PREF_1_preferences_snapshot_80x24(snap_compare):
+    app = make_app(fixed_store("preferences", staff=0))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_preferences)
+
+
+def test_R_PREF_1_preferences_snapshot_120x40(snap_compare):
+    app = make_app(fixed_store("preferences-wide", staff=0))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_preferences)
+
+
+def _prefs(st) -> pref_core.Preferences:
+    with st.session() as s:
+        return pref_core.get_preferences(s)
+
+
+async def test_R_PREF_1_unlock_and_guard_numbers_are_saved():
+    st = fixed_store("preferences-save", staff=0)
+    app = make_app(st)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_preferences(pilot)
+        screen = app.screen
+        screen.query_one("#pref-staffDemographics").focus()
+        await pilot.press("space")
+        screen.query_one("#pref-allowHouseholdAddress").focus()
+        await pilot.press("space")
+        screen.query_one("#pref-massChangeMinimum").value = "40"
+        await pilot.pause()
+        assert "Unsaved changes" in str(screen.query_one("#pref-status").content)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved" in str(screen.query_one("#pref-status").content)
+    prefs = _prefs(st)
+    assert prefs.staffDemographics is False and prefs.allowHouseholdAddress is False
+    assert prefs.massChangeMinimum == 40 and prefs.staffNumber is True
+
+
+async def test_R_SYNC_9_bad_percent_is_shown_next_to_its_field_and_nothing_saved():
+    st = fixed_store("preferences-bad", staff=0)
+    app = make_app(st)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_preferences(pilot)
+        screen = app.screen
+        screen.query_one("#pref-massChangePercent").value = "250"
+        screen.query_one("#pref-staffNumber").value = False
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        err = screen.query_one("#err-massChangePercent")
+        assert err.display and "0 to 100" in str(err.content)
+        assert not screen.query_one("#err-massChangeMinimum").display
+    assert _prefs(st) == pref_core.Preferences()  # one transaction: nothing saved
+
+
+async def test_R_PREF_1_read_only_without_the_admin_right():
+    st = fixed_store("preferences-ro", staff=0)
+    with st.transaction() as s:
+        uid = s.scalar(select(User.id).where(User.username == LOGIN))
+        s.execute(
+            delete(UserRight).where(UserRight.user_id == uid, UserRight.right == rights.BOI_ADMIN)
+        )
+    app = make_app(st)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_preferences(pilot)
+        screen = app.screen
+        assert "Read only" in str(screen.query_one("#pref-status").content)
+        assert screen.query_one("#pref-staffCreation").disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert _prefs(st) == pref_core.Preferences()
