@@ -193,6 +193,18 @@ async def test_R_SUP_5_filter_and_open_only_from_the_keyboard():
         await pilot.press("p")
         await settle(pilot)
         assert screen.case_total == 5 and all(c.status != "Closed" for c in screen.cases)
+        # q on a checkbox keeps a half-written case; Escape drops it.
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-subject", Input).value = "Half written"
+        form.query_one("#field-emergency").focus()
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.case_total == 5
 
 
 async def test_R_SUP_1_contacts_add_and_staffing_warning():

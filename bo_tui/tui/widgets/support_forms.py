@@ -63,6 +63,8 @@ class SupportForm(BaseModal):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Save", id="support.form.submit"),
         Binding("escape", "close", "Cancel", id="support.form.cancel"),
+        # q on a checkbox or a list must not throw away a half-written case: Escape does that.
+        Binding("q", "close_if_blank", "Close", id="support.form.close_q", show=False),
     ]
 
     def __init__(
@@ -128,6 +130,13 @@ class SupportForm(BaseModal):
             elif isinstance(w, Checkbox | Input | Select):
                 out[f.name] = w.value
         return out
+
+    def action_close_if_blank(self) -> None:
+        values = self.values()
+        if any(str(values[f.name]).strip() for f in self.fields if f.kind in ("text", "area")):
+            self.notify("Escape cancels the form (what you typed is dropped).", timeout=4)
+            return
+        self.dismiss(None)
 
     @on(Button.Pressed, "#form-ok")
     def _ok(self) -> None:
