@@ -69,7 +69,8 @@ def load_reference(session: Session, *, login: str | None = None) -> None:
     login = login or os_login()
     if all(u["username"] != login for u in users):
         users.insert(
-            0, {"username": login, "name": "District Technical Contact", "rights": sorted(rights.ALL)}
+            0,
+            {"username": login, "name": "District Technical Contact", "rights": sorted(rights.ALL)},
         )
     have = set(session.scalars(select(User.username)))
     for u in users:
@@ -284,6 +285,7 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
     login: str | None = None,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> DemoResult:
     """Build the demo district into ``store`` (which must hold no people yet) and write the
     matching HR export. Campus rows go in by bulk inserts: 50,000 staff in seconds."""
@@ -298,7 +300,7 @@ def build_demo(
         Person,
         Position,
     )
-    from . import addresses
+    from . import addresses, support
 
     t0 = time.perf_counter()
     today = today or dt.date(2026, 8, 15)
@@ -310,6 +312,10 @@ def build_demo(
                 "the store already holds people; use an empty store (--db) for the demo district"
             )
         load_reference(session, login=login)
+        # The OS login becomes the district's authorized technical contact (SPEC section 9).
+        support.seed_demo(
+            session, login or os_login(), now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        )
         school_ids = dict(session.execute(select(School.school_number, School.id)).all())
     g = _Gen(seed, ref)
     r = g.r

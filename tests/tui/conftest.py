@@ -24,7 +24,7 @@ def fixed_store(name: str, *, staff: int | None = None, seed: int = 1) -> Store:
     path.unlink(missing_ok=True)
     st = Store(f"sqlite:///{path}")
     if staff is not None:
-        build_demo(st, staff=staff, seed=seed, login=LOGIN)
+        build_demo(st, staff=staff, seed=seed, login=LOGIN, now=NOW)
     return st
 
 
