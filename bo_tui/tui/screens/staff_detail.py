@@ -49,6 +49,14 @@ def _v(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _ssn(value: str | None) -> str:
+    if not value:
+        return "(none)"
+    if value.isdigit() and len(value) == 9:  # revealed: shown the way people write it
+        return f"{value[:3]}-{value[3:5]}-{value[5:]}"
+    return value
+
+
 def demographics_table(p: dict[str, Any]) -> Group:
     """Identity fields side by side; phones and emails (long) one per line below."""
     top = Table(box=None, show_header=False, padding=(0, 1), expand=True)
@@ -60,7 +68,7 @@ def demographics_table(p: dict[str, Any]) -> Group:
         ("Last name", p.get("lastName"), "Staff number", number or "(none)"),
         ("First name", p.get("firstName"), "Gender", p.get("gender")),
         ("Middle name", p.get("middleName"), "Birth date", p.get("birthDate")),
-        ("SSN", p.get("ssn") or "(none)", "Student #", p.get("studentNumber")),
+        ("SSN", _ssn(p.get("ssn")), "Student #", p.get("studentNumber")),
     ):
         top.add_row(a, _v(b), c, _v(d))
     contact = Table(box=None, show_header=False, padding=(0, 1), expand=True)
@@ -311,7 +319,7 @@ class StaffDetailScreen(BaseScreen):
     # --- SSN and combine --------------------------------------------------------------------
 
     def action_toggle_ssn(self) -> None:
-        if not self.can(rights.REVEAL_SSN):
+        if not self.reveal and not self.can(rights.REVEAL_SSN):
             self.notify(
                 self.why_not(rights.REVEAL_SSN), title="SSN stays masked", severity="warning"
             )
