@@ -91,6 +91,24 @@ class BoTuiApp(App):
         except (NotImplementedError, RuntimeError, ValueError):
             pass
 
+        self.run_worker(self._startup, thread=True, group="startup", exit_on_error=False)
+
+    def _startup(self) -> None:
+        """Start-up duties of the core: a login restarts this contact's inactivity clock
+        (R-SUP-4); follow-ups that fell due are written (R-SUP-8)."""
+        from bo_tui.core import support
+
+        now = self.now()
+        with self.store.transaction() as session:
+            support.record_login(session, self.login, now)
+            support.apply_follow_ups(session, now)
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group == "startup" and event.state == WorkerState.ERROR:
+            self.report_failure(event.worker.error, what="start-up")
+
     def open_screen(self, screen_id: str) -> None:
         s = spec(screen_id)
         if not s.available():
