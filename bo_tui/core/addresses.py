@@ -198,6 +198,10 @@ def _name_text(value: Any) -> list[str]:
 # ---------------------------------------------------------------------------- per field
 
 
+def _dashless(s: str) -> str:
+    return " ".join(s.replace("-", " ").split()) if "-" in s else s
+
+
 def norm_number(value: Any, *, po_box: bool = False) -> str:
     s = _clean(value)
     if not s:
@@ -212,9 +216,7 @@ def norm_number(value: Any, *, po_box: bool = False) -> str:
 
 
 def norm_directional(value: Any) -> str:
-    s = _clean(value)
-    if "-" in s:
-        s = _SPACES.sub(" ", s.replace("-", " ")).strip()
+    s = _dashless(_clean(value))
     return data.DIRECTIONALS.get(s, s)
 
 
@@ -229,7 +231,7 @@ def norm_street(value: Any) -> str:
 
 
 def norm_tag(value: Any) -> str:
-    s = _clean(value).replace("-", " ")
+    s = _dashless(_clean(value))
     return data.STREET_SUFFIX_C1.get(s, s)
 
 
@@ -270,20 +272,20 @@ def norm_city(value: Any) -> str:
 
 
 def norm_state(value: Any) -> str:
-    s = _clean(value).replace("-", " ")
+    s = _dashless(_clean(value))
     return data.STATES.get(s, s)
 
 
 def norm_zip(value: Any) -> str:
     if value is None:
         return ""
-    s = str(value).strip()
+    s = _clean(value)
     m = _ZIP.match(s)
     if m:
         return m.group(1).zfill(5)
     if len(s) == 9 and s.isdigit():
         return s[:5]
-    return _clean(s)
+    return s
 
 
 def norm_county(value: Any) -> str:
