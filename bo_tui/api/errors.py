@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from fastapi import Request
@@ -105,6 +106,8 @@ def _param_message(err: dict) -> str:
     }
     if kind in fixed:
         return fixed[kind]
+    if kind == "value_error":
+        return str(ctx.get("error") or "is invalid")
     if kind == "greater_than_equal":
         return f"must be at least {ctx.get('ge')}"
     if kind == "less_than_equal":
@@ -131,14 +134,32 @@ async def on_validation_error(_request: Request, exc: RequestValidationError) ->
     return JSONResponse(error_body(message, errors), status_code=400)
 
 
-async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     status = exc.status_code
     message = _REASONS.get(status, "request failed")
     if status == 404:
         message = "no such path in the Business Office Integration API"
-    elif status == 405:
+    headers = dict(exc.headers or {})
+    if status == 405:
         message = "this method is not allowed on this path"
-    return JSONResponse(error_body(message), status_code=status, headers=dict(exc.headers or {}))
+        # Starlette names the methods of the first route only; a path may have several routes,
+        # so the answer lists what the OpenAPI document says the path supports.
+        methods = documented_methods(request.app, request.url.path)
+        if methods:
+            headers["Allow"] = ", ".join(methods)
+    return JSONResponse(error_body(message), status_code=status, headers=headers)
+
+
+def documented_methods(app, path: str) -> list[str]:
+    try:
+        paths = app.openapi().get("paths", {})
+    except Exception:
+        return []
+    out: set[str] = set()
+    for template, ops in paths.items():
+        if re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path):
+            out |= {m.upper() for m in ops if m in ("get", "put", "post", "delete", "patch")}
+    return sorted(out)
 
 
 def install(app) -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from ..core import positions as positions_core
 from ..core import reference, staff
-from ..core.schemas import parse_position, parse_staff
+from ..core.schemas import IsoDate, parse_position, parse_staff
 from . import models
 from .auth import require_token
 from .body import check_text, read_json, require_object
@@ -116,7 +116,7 @@ async def search_staff(
     staffNumber: Annotated[str | None, Query(max_length=40)] = None,
     lastName: Annotated[str | None, Query(max_length=100)] = None,
     firstName: Annotated[str | None, Query(max_length=100)] = None,
-    birthDate: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+    birthDate: Annotated[IsoDate, Query(description="YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=staff.SEARCH_MAX)] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ):
@@ -127,8 +127,8 @@ async def search_staff(
         "firstName": firstName,
         "birthDate": birthDate,
     }
-    for name, value in filters.items():
-        check_text(name, value)
+    for name in ("staffNumber", "lastName", "firstName"):
+        check_text(name, filters[name])
 
     def work(session):
         page = staff.search_staff(session, limit=limit, offset=offset, **filters)
