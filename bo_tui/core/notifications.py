@@ -242,3 +242,40 @@ def mark_all_read(session: Session, username: str) -> int:
         .values(is_read=True, read_at=_now())
     )
     return result.rowcount or 0
+
+
+# --- HR-Staff messages from the staff services (R-NOTE-1) ----------------------------------
+# The staff services ``emit`` after every change inside the caller's transaction; this listener
+# turns those events into HR-Staff messages, so every adapter (API, CLI, TUI, sync) sends them.
+# A bulk caller (the sync commit, which sends one "HR Sync Commit" message at its end) may set
+# ``session.info[QUIET_STAFF_EVENTS] = True`` to skip the per-staff messages.
+
+QUIET_STAFF_EVENTS = "bo_tui.quiet_staff_events"
+_EVENT_TEXT = {
+    "staff_created": "created",
+    "staff_updated": "updated",
+    "position_added": "district assignment added",
+    "positions_updated": "district assignments updated",
+}
+
+
+def on_staff_change(session: Session, event: str, result) -> None:
+    if session.info.get(QUIET_STAFF_EVENTS) or event not in _EVENT_TEXT:
+        return
+    if event == "staff_updated" and not result.changes:
+        return  # an update that changed nothing is no news
+    what = _EVENT_TEXT[event]
+    subject = f"HR system: staff member {result.staffNumber} {what}"
+    areas = ", ".join(result.changes) if result.changes else "-"
+    lines = [f"Staff number: {result.staffNumber}", f"Changed: {areas}"]
+    lines += [f"Warning: {w.field}: {w.message}" for w in result.warnings[:10]]
+    publish(session, HR_STAFF, subject, "\n".join(lines))
+
+
+def _register() -> None:
+    from .staff_models import subscribe
+
+    subscribe(on_staff_change)
+
+
+_register()

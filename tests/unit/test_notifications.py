@@ -57,3 +57,45 @@ def test_R_NOTE_3_publish_lands_in_each_recipients_message_center(ref_store):
         notes.mark_read(s, "hrclerk", [msgs[0].id], read=False)
         assert notes.page_messages(s, "hrclerk", unread_only=True)[0].id == msgs[0].id
         assert notes.mark_all_read(s, "hrclerk") == 1
+
+
+def test_R_NOTE_1_hr_staff_messages_from_the_staff_services(ref_store):
+    from bo_tui.core import positions, staff
+    from bo_tui.core.schemas import parse_position, parse_staff
+
+    with ref_store.transaction() as s:
+        notes.save_notification(s, notes.HR_STAFF, ["hrclerk"])
+    with ref_store.transaction() as s:
+        staff.create_staff(
+            s, parse_staff({"staffNumber": "N1", "lastName": "Lee", "firstName": "Ann"})
+        )
+        staff.update_staff(s, "N1", parse_staff({"firstName": "Anne"}))
+        staff.update_staff(s, "N1", parse_staff({"firstName": "Anne"}))  # no change, no message
+        pos = {"schoolNumber": "010", "titleCode": "035E4EAB", "startDate": "2024-08-01"}
+        positions.add_position(s, "N1", parse_position(pos))
+        positions.update_positions(s, "N1", parse_position({**pos, "endDate": "2025-06-30"}))
+    with ref_store.transaction() as s:
+        subjects = [m.subject for m in notes.page_messages(s, "hrclerk")]
+    assert sorted(subjects) == sorted(
+        [
+            "HR system: staff member N1 created",
+            "HR system: staff member N1 updated",
+            "HR system: staff member N1 district assignment added",
+            "HR system: staff member N1 district assignments updated",
+        ]
+    )
+
+
+def test_R_NOTE_1_bulk_callers_can_silence_per_staff_messages(ref_store):
+    from bo_tui.core import staff
+    from bo_tui.core.schemas import parse_staff
+
+    with ref_store.transaction() as s:
+        notes.save_notification(s, notes.HR_STAFF, ["hrclerk"])
+    with ref_store.transaction() as s:
+        s.info[notes.QUIET_STAFF_EVENTS] = True
+        staff.create_staff(
+            s, parse_staff({"staffNumber": "N2", "lastName": "Lee", "firstName": "Ann"})
+        )
+    with ref_store.transaction() as s:
+        assert notes.count_messages(s, "hrclerk") == 0
