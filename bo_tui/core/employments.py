@@ -12,12 +12,19 @@ from ..store.models import Employment
 from .schemas import EmploymentIn
 
 _T = Employment.__table__
+_INSERT = insert(_T)
+_OF_PERSON = (
+    select(_T.c.id, _T.c.hire_date, _T.c.termination_date)
+    .where(_T.c.person_id == bindparam("pid"))
+    .order_by(_T.c.id)
+)
+_SET_END = update(_T).where(_T.c.id == bindparam("_id")).values(termination_date=bindparam("_term"))
 
 
 def insert_employments(session: Session, person_id: int, items: Sequence[EmploymentIn]) -> None:
     if items:
-        session.execute(
-            insert(_T),
+        session.connection().execute(
+            _INSERT,
             [
                 {
                     "person_id": person_id,
@@ -33,11 +40,7 @@ def apply_employments(session: Session, person_id: int, items: Sequence[Employme
     """R-EMP-2. A list item is a whole record: its terminationDate (null when left out) replaces
     the matched one's. Several records with one hireDate match one to one, in id order.
     Records not sent are kept. Returns whether anything changed."""
-    existing = session.execute(
-        select(_T.c.id, _T.c.hire_date, _T.c.termination_date)
-        .where(_T.c.person_id == person_id)
-        .order_by(_T.c.id)
-    ).all()
+    existing = session.connection().execute(_OF_PERSON, {"pid": person_id}).all()
     free: dict = {}
     for row in existing:
         free.setdefault(row.hire_date, []).append(row)
@@ -51,12 +54,7 @@ def apply_employments(session: Session, person_id: int, items: Sequence[Employme
         else:
             inserts.append(item)
     if updates:
-        session.execute(
-            update(_T)
-            .where(_T.c.id == bindparam("_id"))
-            .values(termination_date=bindparam("_term")),
-            updates,
-        )
+        session.connection().execute(_SET_END, updates)
     insert_employments(session, person_id, inserts)
     return bool(updates or inserts)
 

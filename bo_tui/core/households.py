@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..store.models import Address, Household, HouseholdLocation, HouseholdMember
@@ -19,6 +19,13 @@ from .staff_models import StaffResult
 _H = Household.__table__
 _M = HouseholdMember.__table__
 _L = HouseholdLocation.__table__
+_A = Address.__table__
+_INSERT_H = insert(_H)
+_INSERT_M = insert(_M)
+_INSERT_L = insert(_L)
+_ADDRESS_IDS = select(_A.c.norm_key, _A.c.id).where(
+    _A.c.norm_key.in_(bindparam("keys", expanding=True))
+)
 
 
 @dataclass(slots=True)
@@ -50,16 +57,29 @@ def resolve_locations(
     session: Session, household: HouseholdIn, prefix: str
 ) -> list[tuple[HouseholdLocationIn, int]]:
     """Match or create each location's address (R-ADDR-4). Runs before the person's own rows are
-    written: an address the engine cannot parse (R-ADDR-5) fails the call early."""
+    written: an address the engine cannot parse (R-ADDR-5) fails the call early.
+
+    The engine's ``candidate_keys`` (its matching order) are looked up in one query; only an
+    address none of whose keys exists goes through ``addresses.resolve`` (which creates it)."""
+    locs = household.householdLocations
+    candidates = [addresses.candidate_keys(loc.address) for loc in locs]
+    wanted = sorted({k for keys in candidates for k in keys})
+    found = (
+        dict(session.connection().execute(_ADDRESS_IDS, {"keys": wanted}).all()) if wanted else {}
+    )
     out = []
     errors: list[FieldError] = []
-    for i, loc in enumerate(household.householdLocations):
-        try:
-            row = addresses.resolve(session, loc.address, _loc_path(prefix, i) + ".address")
-        except RuleViolation as exc:
-            errors.extend(exc.errors)
-            continue
-        out.append((loc, row.id))
+    for i, (loc, keys) in enumerate(zip(locs, candidates, strict=True)):
+        address_id = next((found[k] for k in keys if k in found), None)
+        if address_id is None:
+            try:
+                address_id = addresses.resolve(
+                    session, loc.address, _loc_path(prefix, i) + ".address"
+                ).id
+            except RuleViolation as exc:
+                errors.extend(exc.errors)
+                continue
+        out.append((loc, address_id))
     if errors:
         raise RuleViolation(errors)
     return out
@@ -88,36 +108,46 @@ def create_staff_household(
 ) -> int:
     """R-HH-1: a new staff household, this person its only member, defaults for what is not
     sent (name from the last name, mailing and physical on, start dates today)."""
-    hid = session.execute(
-        insert(_H).values(name=(household.name or last_name)[:120], staff_household=True)
+    conn = session.connection()
+    hid = conn.execute(
+        _INSERT_H, {"name": (household.name or last_name)[:120], "staff_household": True}
     ).inserted_primary_key[0]
-    session.execute(
-        insert(_M).values(household_id=hid, person_id=person_id, start_date=today, end_date=None)
+    conn.execute(
+        _INSERT_M,
+        {"household_id": hid, "person_id": person_id, "start_date": today, "end_date": None},
     )
     if locations:
-        session.execute(insert(_L), [_location_row(hid, loc, aid, today) for loc, aid in locations])
+        conn.execute(_INSERT_L, [_location_row(hid, loc, aid, today) for loc, aid in locations])
     return hid
 
 
-def _current(col, today: dt.date):
+def _current(col, today):
     return or_(col.is_(None), col >= today)
 
 
-def memberships(session: Session, person_id: int, today: dt.date) -> list[Membership]:
-    """The person's current households, each with its count of current members."""
+def _memberships_stmt():
     others = _M.alias("others")
+    today = bindparam("today")
     count = (
         select(func.count())
         .select_from(others)
         .where(others.c.household_id == _H.c.id, _current(others.c.end_date, today))
         .scalar_subquery()
     )
-    rows = session.execute(
+    return (
         select(_H.c.id, _H.c.name, _H.c.staff_household, count)
         .join(_M, _M.c.household_id == _H.c.id)
-        .where(_M.c.person_id == person_id, _current(_M.c.end_date, today))
+        .where(_M.c.person_id == bindparam("pid"), _current(_M.c.end_date, today))
         .order_by(_H.c.staff_household.desc(), _H.c.id)
-    ).all()
+    )
+
+
+_MEMBERSHIPS = _memberships_stmt()
+
+
+def memberships(session: Session, person_id: int, today: dt.date) -> list[Membership]:
+    """The person's current households, each with its count of current members."""
+    rows = session.connection().execute(_MEMBERSHIPS, {"pid": person_id, "today": today}).all()
     return [Membership(r[0], r[1], bool(r[2]), r[3]) for r in rows]
 
 

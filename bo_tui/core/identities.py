@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, func, insert, select, update
+from sqlalchemy import Index, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..store.models import Identity, Person
@@ -23,15 +23,27 @@ if not any(ix.name == "ix_persons_staff_key" for ix in _P.indexes):
     Index("ix_persons_staff_key", STAFF_KEY)
 
 
+# Statements built once: the sync commit runs these thousands of times (SPEC section 11).
+_FIND = select(_P.c.id).where(func.lower(func.trim(_P.c.staff_number)) == bindparam("k")).limit(5)
+_CURRENT = select(_T.c.id, _T.c.last_name, _T.c.first_name, _T.c.middle_name).where(
+    _T.c.person_id == bindparam("pid"), _T.c.is_current.is_(True)
+)
+_INSERT = insert(_T)
+_END = (
+    update(_T)
+    .where(_T.c.id == bindparam("_id"))
+    .values(end_date=bindparam("_end"), is_current=False)
+)
+
+
 def staff_key(staff_number: str) -> str:
     return staff_number.strip().lower()
 
 
 def person_ids_for_staff_number(session: Session, staff_number: str) -> list[int]:
     """Every person whose Local Staff Number equals ``staff_number`` (case-insensitive, trimmed)."""
-    return list(
-        session.scalars(select(_P.c.id).where(staff_key(staff_number) == STAFF_KEY).limit(5))
-    )
+    conn = session.connection()
+    return list(conn.execute(_FIND, {"k": staff_key(staff_number)}).scalars())
 
 
 def person_for_staff_number(session: Session, staff_number: str) -> int:
@@ -54,26 +66,23 @@ def person_for_staff_number(session: Session, staff_number: str) -> int:
 
 def current_identity(session: Session, person_id: int):
     """The current identity row (id, last_name, first_name, middle_name) or None."""
-    return session.execute(
-        select(_T.c.id, _T.c.last_name, _T.c.first_name, _T.c.middle_name).where(
-            _T.c.person_id == person_id, _T.c.is_current.is_(True)
-        )
-    ).first()
+    return session.connection().execute(_CURRENT, {"pid": person_id}).first()
 
 
 def create_identity(
     session: Session, person_id: int, last: str, first: str, middle: str | None, start: dt.date
 ) -> None:
-    session.execute(
-        insert(_T).values(
-            person_id=person_id,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
-            start_date=start,
-            end_date=None,
-            is_current=True,
-        )
+    session.connection().execute(
+        _INSERT,
+        {
+            "person_id": person_id,
+            "last_name": last,
+            "first_name": first,
+            "middle_name": middle,
+            "start_date": start,
+            "end_date": None,
+            "is_current": True,
+        },
     )
 
 
@@ -101,9 +110,7 @@ def change_names(
         return False
     if current is not None:
         # Ended before the new one is inserted: the one-current index would refuse two.
-        session.execute(
-            update(_T).where(_T.c.id == current.id).values(end_date=today, is_current=False)
-        )
+        session.connection().execute(_END, {"_id": current.id, "_end": today})
     create_identity(session, person_id, last, first, middle, today)
     return True
 

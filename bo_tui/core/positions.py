@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..store.models import Position, Title
@@ -18,6 +18,21 @@ from .schemas import PositionIn
 from .staff_models import StaffResult, emit
 
 _T = Position.__table__
+_INSERT = insert(_T)
+_OF_PERSON = (
+    select(
+        _T.c.id,
+        _T.c.school_id,
+        _T.c.assignment_code,
+        _T.c.title_code,
+        _T.c.start_date,
+        _T.c.end_date,
+        _T.c.linked,
+    )
+    .where(_T.c.person_id == bindparam("pid"))
+    .order_by(_T.c.id)
+)
+_SET_END = update(_T).where(_T.c.id == bindparam("_id")).values(end_date=bindparam("_end"))
 
 
 @dataclass(slots=True)
@@ -136,7 +151,7 @@ def ensure_titles(session: Session, rows: Sequence[PositionRow]) -> list[str]:
 
 def insert_positions(session: Session, person_id: int, rows: Sequence[PositionRow]) -> None:
     if rows:
-        session.execute(insert(_T), [r.as_insert(person_id) for r in rows])
+        session.connection().execute(_INSERT, [r.as_insert(person_id) for r in rows])
 
 
 def apply_position_list(
@@ -151,19 +166,7 @@ def apply_position_list(
     only in endDate updates that one in place (the seed's best practice: resend every position,
     with an end date on those no longer valid); the rest are added. Campus positions left over
     are removed, except linked ones, which are kept and reported as warnings."""
-    existing = session.execute(
-        select(
-            _T.c.id,
-            _T.c.school_id,
-            _T.c.assignment_code,
-            _T.c.title_code,
-            _T.c.start_date,
-            _T.c.end_date,
-            _T.c.linked,
-        )
-        .where(_T.c.person_id == person_id)
-        .order_by(_T.c.id)
-    ).all()
+    existing = session.connection().execute(_OF_PERSON, {"pid": person_id}).all()
     by_key: dict[tuple, list] = {}
     for e in existing:
         by_key.setdefault(
@@ -196,8 +199,8 @@ def apply_position_list(
     leftover = [e for e in existing if e.id not in used]
     remove = [e.id for e in leftover if not e.linked]
     kept = [e for e in leftover if e.linked]
-    for pid, end in end_updates:
-        session.execute(update(_T).where(_T.c.id == pid).values(end_date=end))
+    if end_updates:
+        session.connection().execute(_SET_END, [{"_id": i, "_end": end} for i, end in end_updates])
     if remove:
         session.execute(delete(_T).where(_T.c.id.in_(remove)))
     insert_positions(session, person_id, inserts)

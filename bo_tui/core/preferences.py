@@ -44,6 +44,8 @@ class Preferences(BaseModel):
 
 
 _DEFAULTS = Preferences()
+_PT = Preference.__table__
+_ALL = select(_PT.c.name, _PT.c.value)
 
 
 def valid_names() -> list[str]:
@@ -80,7 +82,7 @@ def get_preferences(session: Session) -> Preferences:
     prefs = cache.get("prefs")
     if prefs is None:
         values = _DEFAULTS.model_dump()
-        for name, raw in session.execute(select(Preference.name, Preference.value)):
+        for name, raw in session.connection().execute(_ALL):
             if name in values:
                 try:
                     values[name] = _parse(name, raw)

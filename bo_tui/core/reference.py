@@ -6,12 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.orm import Session
 
 from ..store.models import AssignmentCode, Gender, School, Title
 
 _CACHE_KEY = "bo_tui.tx_cache"
+_S, _G, _AC, _TT = School.__table__, Gender.__table__, AssignmentCode.__table__, Title.__table__
+_KEYS = bindparam("keys", expanding=True)
+_SCHOOL_IDS = select(_S.c.school_number, _S.c.id).where(_S.c.school_number.in_(_KEYS))
+_SCHOOL_NUMBERS = select(_S.c.id, _S.c.school_number).where(_S.c.id.in_(_KEYS))
+_GENDERS = select(_G.c.code)
+_ASSIGNMENTS = select(_AC.c.code).where(_AC.c.code.in_(_KEYS))
+_TITLES = select(_TT.c.code).where(_TT.c.code.in_(_KEYS))
+_INSERT_TITLE = insert(_TT)
 
 
 def tx_cache(session: Session) -> dict[str, Any]:
@@ -81,16 +89,15 @@ class RefLookup:
         self._genders: dict[str, str] | None = None  # upper(code) -> code
         self._school_numbers: dict[int, str] = {}
 
+    def _conn(self):
+        return self._session.connection()
+
     # Schools (R-POS-1)
     def school_ids(self, numbers: Iterable[str]) -> dict[str, int | None]:
         numbers = {n for n in numbers if n is not None}
         missing = [n for n in numbers if n not in self._schools]
         if missing:
-            found = dict(
-                self._session.execute(
-                    select(School.school_number, School.id).where(School.school_number.in_(missing))
-                ).all()
-            )
+            found = dict(self._conn().execute(_SCHOOL_IDS, {"keys": missing}).all())
             for n in missing:
                 self._schools[n] = found.get(n)
                 if found.get(n) is not None:
@@ -104,9 +111,7 @@ class RefLookup:
         ids = set(ids)
         missing = [i for i in ids if i not in self._school_numbers]
         if missing:
-            for sid, n in self._session.execute(
-                select(School.id, School.school_number).where(School.id.in_(missing))
-            ):
+            for sid, n in self._conn().execute(_SCHOOL_NUMBERS, {"keys": missing}):
                 self._school_numbers[sid] = n
                 self._schools[n] = sid
         return {i: self._school_numbers.get(i, "") for i in ids}
@@ -115,7 +120,7 @@ class RefLookup:
     def gender(self, code: str) -> str | None:
         """The stored gender code for ``code`` (any case), or None when Campus has none."""
         if self._genders is None:
-            self._genders = {c.upper(): c for c in self._session.scalars(select(Gender.code))}
+            self._genders = {c.upper(): c for c in self._conn().execute(_GENDERS).scalars()}
         return self._genders.get(code.strip().upper())
 
     # Assignment codes (R-POS-2)
@@ -123,11 +128,7 @@ class RefLookup:
         codes = {c for c in codes if c is not None}
         missing = [c for c in codes if c not in self._assignments]
         if missing:
-            found = set(
-                self._session.scalars(
-                    select(AssignmentCode.code).where(AssignmentCode.code.in_(missing))
-                )
-            )
+            found = set(self._conn().execute(_ASSIGNMENTS, {"keys": missing}).scalars())
             for c in missing:
                 self._assignments[c] = c in found
         return {c: self._assignments[c] for c in codes}
@@ -137,7 +138,7 @@ class RefLookup:
         codes = {c for c in codes if c is not None}
         missing = [c for c in codes if c not in self._titles]
         if missing:
-            found = set(self._session.scalars(select(Title.code).where(Title.code.in_(missing))))
+            found = set(self._conn().execute(_TITLES, {"keys": missing}).scalars())
             for c in missing:
                 self._titles[c] = c in found
         return {c: self._titles[c] for c in codes}
@@ -148,8 +149,8 @@ class RefLookup:
         known = self.titles_exist(wanted)
         new = [c for c, ok in known.items() if not ok]
         if new:
-            self._session.execute(
-                insert(Title.__table__),
+            self._conn().execute(
+                _INSERT_TITLE,
                 [{"code": c, "description": (wanted[c] or c)[:200]} for c in sorted(new)],
             )
             for c in new:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..store.crypto import mask_ssn, vault
@@ -55,6 +55,10 @@ _SIMPLE = {
     "personalEmail": "personal_email",
 }
 SEARCH_MAX = 1000
+# Statements built once (per-call overhead matters: a sync commit runs thousands of these).
+_INSERT_PERSON = insert(_P)
+_PERSON = select(_P).where(_P.c.id == bindparam("pid"))
+_UPDATE_PERSON = update(_P).where(_P.c.id == bindparam("_pid"))
 
 
 class _Plan:
@@ -146,21 +150,26 @@ def create_staff(
     )
     ssn = payload.ssn
     v = vault() if ssn else None
-    person_id = session.execute(
-        insert(_P).values(
-            staff_number=staff_number,
-            ssn_enc=v.encrypt(ssn) if v else None,
-            ssn_hash=v.hash(ssn) if v else None,
-            birth_date=payload.birthDate,
-            gender=plan.gender,
-            work_phone=payload.workPhone,
-            cell_phone=payload.cellPhone,
-            other_phone=payload.otherPhone,
-            work_email=payload.workEmail,
-            personal_email=payload.personalEmail,
-            hr_managed=True,
+    person_id = (
+        session.connection()
+        .execute(
+            _INSERT_PERSON,
+            {
+                "staff_number": staff_number,
+                "ssn_enc": v.encrypt(ssn) if v else None,
+                "ssn_hash": v.hash(ssn) if v else None,
+                "birth_date": payload.birthDate,
+                "gender": plan.gender,
+                "work_phone": payload.workPhone,
+                "cell_phone": payload.cellPhone,
+                "other_phone": payload.otherPhone,
+                "work_email": payload.workEmail,
+                "personal_email": payload.personalEmail,
+                "hr_managed": True,
+            },
         )
-    ).inserted_primary_key[0]
+        .inserted_primary_key[0]
+    )
     result = StaffResult(
         staffNumber=staff_number,
         personId=person_id,
@@ -237,7 +246,7 @@ def update_staff(
     if plan.household_mode in ("create", "update"):
         locations = hh.resolve_locations(session, payload.household, "household")
 
-    person = session.execute(select(_P).where(_P.c.id == person_id)).one()
+    person = session.connection().execute(_PERSON, {"pid": person_id}).one()
     values: dict[str, Any] = {}
     for name, col in _SIMPLE.items():
         if name in sent and getattr(payload, name) != getattr(person, col):
@@ -263,7 +272,7 @@ def update_staff(
     if not person.hr_managed:
         values["hr_managed"] = True
     if values:
-        session.execute(update(_P).where(_P.c.id == person_id).values(**values))
+        session.connection().execute(_UPDATE_PERSON, {"_pid": person_id, **values})
 
     if sent & {"lastName", "firstName", "middleName"}:
         cur = current_identity(session, person_id)
