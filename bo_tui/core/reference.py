@@ -22,6 +22,23 @@ _TITLES = select(_TT.c.code).where(_TT.c.code.in_(_KEYS))
 _INSERT_TITLE = insert(_TT)
 
 
+def _insert_title_stmt(dialect: str):
+    """INSERT … ON CONFLICT DO NOTHING where the dialect has it: two writers (API calls on
+    PostgreSQL) creating one new title code never fail each other (R-POS-4)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(_TT).on_conflict_do_nothing(index_elements=["code"])
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(_TT).on_conflict_do_nothing(index_elements=["code"])
+    return _INSERT_TITLE
+
+
+_INSERT_TITLE_BY_DIALECT = {d: _insert_title_stmt(d) for d in ("postgresql", "sqlite")}
+
+
 def tx_cache(session: Session) -> dict[str, Any]:
     """A dict that lives as long as the session's current transaction.
 
@@ -149,8 +166,9 @@ class RefLookup:
         known = self.titles_exist(wanted)
         new = [c for c, ok in known.items() if not ok]
         if new:
-            self._conn().execute(
-                _INSERT_TITLE,
+            conn = self._conn()
+            conn.execute(
+                _INSERT_TITLE_BY_DIALECT.get(conn.dialect.name, _INSERT_TITLE),
                 [{"code": c, "description": (wanted[c] or c)[:200]} for c in sorted(new)],
             )
             for c in new:
