@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..store.models import Position, Title
+from . import notifications  # noqa: F401  (HR-Staff messages on every staff change, R-NOTE-1)
 from .errors import FieldError, NotFound, RuleViolation
 from .identities import person_for_staff_number
 from .reference import lookup

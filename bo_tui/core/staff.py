@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..store.crypto import mask_ssn, vault
 from ..store.models import Employment, Identity, Person, Position, User
 from . import households as hh
+from . import notifications  # noqa: F401  (HR-Staff messages on every staff change, R-NOTE-1)
 from .employments import apply_employments, insert_employments, list_employments
 from .errors import Conflict, FieldError, NotFound, RuleViolation
 from .identities import (
