@@ -1,0 +1,47 @@
+"""The staff synchronization engine (SPEC section 6, R-SYNC-1 … R-SYNC-11): states, staging,
+HR files, Check Campus Data, validation report, mass-change guard, commit jobs and exports."""
+
+from .check import CampusCheck, check_campus
+from .commit import CommitResult, commit
+from .files import FileTransferResult, transfer_file
+from .guard import GuardCounts, confirm_guard, guard_counts
+from .jobs import JobStatus, SyncStatus, job_status, resume, status, submit_commit_job, wait
+from .report import CATEGORIES, SUMMARY_KEYS, Report, count, page, report
+from .staging import TransferResult, rejections, transfer
+from .states import SyncInfo, current, end, restart, set_hold, start
+from .validate import validate
+
+__all__ = [
+    "CATEGORIES",
+    "SUMMARY_KEYS",
+    "CampusCheck",
+    "CommitResult",
+    "FileTransferResult",
+    "GuardCounts",
+    "JobStatus",
+    "Report",
+    "SyncInfo",
+    "SyncStatus",
+    "TransferResult",
+    "check_campus",
+    "commit",
+    "confirm_guard",
+    "count",
+    "current",
+    "end",
+    "guard_counts",
+    "job_status",
+    "page",
+    "rejections",
+    "report",
+    "restart",
+    "resume",
+    "set_hold",
+    "start",
+    "status",
+    "submit_commit_job",
+    "transfer",
+    "transfer_file",
+    "validate",
+    "wait",
+]

@@ -1,0 +1,392 @@
+"""HR files for a transfer (R-SYNC-2, SPEC section 9): a JSON array of staff members read by
+an incremental decoder, and CSV where several rows of one staffNumber add employments and
+positions; both streamed, never loaded whole. CSV errors carry their line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import BaseModel
+
+from ...store.db import Store
+from ..errors import FieldError, RuleViolation
+from .staging import Invalid, Origin, Rejected, transfer
+
+CSV_HEADER = (
+    "staffNumber,lastName,firstName,middleName,gender,ssn,birthDate,workPhone,cellPhone,"
+    "otherPhone,workEmail,personalEmail,hireDate,terminationDate,schoolNumber,assignmentCode,"
+    "titleCode,titleDescription,startDate,endDate,fullStreetAddress,postOfficeBox,number,prefix,"
+    "street,tag,direction,apt,city,state,zip,county"
+).split(",")
+DEMOGRAPHIC_COLUMNS = CSV_HEADER[1:12]
+EMPLOYMENT_COLUMNS = ("hireDate", "terminationDate")
+POSITION_COLUMNS = (
+    "schoolNumber",
+    "assignmentCode",
+    "titleCode",
+    "titleDescription",
+    "startDate",
+    "endDate",
+)
+ADDRESS_COLUMNS = tuple(CSV_HEADER[20:])
+MAX_RECORD = 1 << 20  # one staff member's JSON never needs more than 1 MB
+CHUNK = 1 << 16
+BATCH = 2000
+
+
+def _file_error(message: str) -> RuleViolation:
+    return RuleViolation([FieldError("file", message, "R-SYNC-2")], message)
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def iter_json(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
+    """Yield each element of a top-level JSON array with its origin (record number, line),
+    decoding chunk by chunk with ``raw_decode``; memory stays at a chunk plus one record."""
+    dec = json.JSONDecoder()
+    buf, pos, eof, line = "", 0, False, 1  # line = line number at ``pos``
+
+    def fill() -> bool:
+        nonlocal buf, pos, eof
+        if eof:
+            return False
+        data = fh.read(max(CHUNK, len(buf) - pos))
+        if not data:
+            eof = True
+            return False
+        buf = buf[pos:] + data
+        pos = 0
+        return True
+
+    def skip_ws() -> str:
+        nonlocal pos, line
+        while True:
+            m = _WS.match(buf, pos)
+            end = m.end()
+            line += buf.count("\n", pos, end)
+            pos = end
+            if pos < len(buf):
+                return buf[pos]
+            if not fill():
+                return ""
+
+    def where() -> str:
+        col = pos - buf.rfind("\n", 0, pos)
+        return f"{name}: line {line}, column {col}"
+
+    if skip_ws() != "[":
+        raise _file_error(f"{where()}: a JSON file must hold an array of staff members ([...])")
+    pos += 1
+    index = 0
+    ch = skip_ws()
+    if ch == "]":
+        return
+    while True:
+        if ch == "":
+            raise _file_error(f"{where()}: the file ends inside the array (missing ])")
+        while True:
+            try:
+                value, end = dec.raw_decode(buf, pos)
+                if end < len(buf) or eof or not fill():
+                    break
+            except json.JSONDecodeError as exc:
+                if eof or len(buf) - pos > MAX_RECORD or not fill():
+                    col = exc.pos - buf.rfind("\n", 0, exc.pos)
+                    at = line + buf.count("\n", pos, exc.pos)
+                    raise _file_error(
+                        f"{name}: line {at}, column {col}: record {index + 1} is not valid JSON ({exc.msg})"
+                    ) from None
+        yield value, Origin(path=f"{name} record {index + 1} (line {line})")
+        index += 1
+        line += buf.count("\n", pos, end)
+        pos = end
+        ch = skip_ws()
+        if ch == ",":
+            pos += 1
+            ch = skip_ws()
+            continue
+        if ch == "]":
+            return
+        if ch == "":
+            raise _file_error(f"{where()}: the file ends inside the array (missing ])")
+        raise _file_error(f"{where()}: expected , or ] after record {index}")
+
+
+_WS = re.compile(r"[ \t\r\n]*")
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Group:
+    staff_number: str
+    first_line: int
+    rows: list[tuple[int, list[str]]]
+
+
+_PATH = re.compile(
+    r"^(employments|positions|household\.householdLocations)\[(\d+)\](?:\.address)?\.?(\w*)"
+)
+
+
+def iter_csv(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
+    """Yield one staff member payload per staffNumber (consecutive rows grouped) with an
+    origin that maps each JSON path of an error to its line and column."""
+    reader = csv.reader(fh)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise _file_error(
+            f"{name}: the CSV file is empty (it needs the header of SPEC section 9)"
+        ) from None
+    except csv.Error as exc:
+        raise _file_error(f"{name}: line 1: {exc}") from None
+    unknown = [(i + 1, h) for i, h in enumerate(header) if h not in CSV_HEADER]
+    if unknown:
+        col, h = unknown[0]
+        raise _file_error(
+            f"{name}: line 1, column {col}: {h!r} is not a column of the HR CSV format "
+            f"(valid: {', '.join(CSV_HEADER)})"
+        )
+    if "staffNumber" not in header:
+        raise _file_error(f"{name}: line 1: the header has no staffNumber column")
+    col_of = {h: i for i, h in enumerate(header)}
+    seen: dict[str, int] = {}
+    group: _Group | None = None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield reader.line_num, [f"\0{exc}"]
+                continue
+            if not any(c.strip() for c in row):
+                continue
+            yield reader.line_num, row
+
+    for line, row in rows():
+        if len(row) == 1 and row[0].startswith("\0"):
+            yield (
+                Invalid(None, [FieldError("file", f"line {line}: {row[0][1:]}", "R-SYNC-2")]),
+                Origin(f"{name} line {line}"),
+            )
+            continue
+        if len(row) != len(header):
+            err = FieldError(
+                "file",
+                f"line {line}: has {len(row)} fields, the header has {len(header)}",
+                "R-SYNC-2",
+            )
+            sn = row[col_of["staffNumber"]].strip() if len(row) > col_of["staffNumber"] else None
+            yield Invalid(sn or None, [err]), Origin(f"{name} line {line}", _fixed(line, None))
+            continue
+        sn = row[col_of["staffNumber"]].strip()
+        if group is not None and sn == group.staff_number and sn:
+            group.rows.append((line, row))
+            continue
+        if group is not None:
+            yield _assemble(group, header, col_of, name)
+            group = None
+        if sn and sn in seen:
+            err = FieldError(
+                "staffNumber",
+                f"rows of one staff member must be consecutive (first seen on line {seen[sn]})",
+                "R-SYNC-2",
+            )
+            yield (
+                Invalid(sn, [err]),
+                Origin(f"{name} line {line}", _fixed(line, col_of["staffNumber"] + 1)),
+            )
+            continue
+        if sn:
+            seen[sn] = line
+        group = _Group(sn, line, [(line, row)])
+    if group is not None:
+        yield _assemble(group, header, col_of, name)
+
+
+def _fixed(line: int, column: int | None) -> Callable[[str], dict[str, Any]]:
+    def locate(_field: str) -> dict[str, Any]:
+        return {"line": line, "column": column} if column else {"line": line}
+
+    return locate
+
+
+def _assemble(
+    g: _Group, header: list[str], col_of: dict[str, int], name: str
+) -> tuple[Any, Origin]:
+    def cell(row: list[str], col: str) -> str | None:
+        i = col_of.get(col)
+        if i is None:
+            return None
+        v = row[i].strip()
+        return v or None
+
+    first_line, first = g.rows[0]
+    rec: dict[str, Any] = {"staffNumber": g.staff_number or None}
+    errors: list[FieldError] = []
+    for col in DEMOGRAPHIC_COLUMNS:
+        if col in col_of:
+            rec[col] = cell(first, col)
+    emp_lines: list[int] = []
+    pos_lines: list[int] = []
+    addr_lines: list[int] = []
+    employments: list[dict] = []
+    positions: list[dict] = []
+    addresses: list[dict] = []
+    conflict_at: dict[str, tuple[int, str]] = {}
+    for line, row in g.rows:
+        for col in DEMOGRAPHIC_COLUMNS:
+            v = cell(row, col)
+            if line != first_line and v is not None and v != rec.get(col):
+                conflict_at.setdefault(col, (line, col))
+        e = {c: cell(row, c) for c in EMPLOYMENT_COLUMNS if c in col_of}
+        if any(e.values()):
+            e = {k: v for k, v in e.items() if v is not None}
+            if e not in employments:
+                employments.append(e)
+                emp_lines.append(line)
+        p = {c: cell(row, c) for c in POSITION_COLUMNS if c in col_of}
+        if any(p.values()):
+            p = {k: v for k, v in p.items() if v is not None}
+            if p not in positions:
+                positions.append(p)
+                pos_lines.append(line)
+        a = {c: cell(row, c) for c in ADDRESS_COLUMNS if c in col_of}
+        if any(a.values()):
+            a = {k: v for k, v in a.items() if v is not None}
+            if a not in addresses:
+                addresses.append(a)
+                addr_lines.append(line)
+    for col in conflict_at:
+        errors.append(
+            FieldError(col, f"differs from line {first_line} for the same staff member", "R-SYNC-2")
+        )
+    if employments:
+        rec["employments"] = employments
+    if positions:
+        rec["positions"] = positions
+    if addresses:
+        rec["household"] = {"householdLocations": [{"address": a} for a in addresses]}
+
+    def locate(path: str) -> dict[str, Any]:
+        m = _PATH.match(path)
+        if m:
+            kind, idx, fieldname = m.group(1), int(m.group(2)), m.group(3)
+            lines = {"employments": emp_lines, "positions": pos_lines}.get(kind, addr_lines)
+            line = lines[idx] if idx < len(lines) else first_line
+        else:
+            fieldname = path.split(".")[0].split("[")[0]
+            line = conflict_at[fieldname][0] if fieldname in conflict_at else first_line
+        col = col_of.get(fieldname)
+        return {"line": line, "column": col + 1} if col is not None else {"line": line}
+
+    origin = Origin(f"{name} line {first_line}", locate)
+    if errors:
+        return Invalid(g.staff_number or None, errors), origin
+    return rec, origin
+
+
+# --- transfer from a file --------------------------------------------------------------------
+
+
+class FileTransferResult(BaseModel):
+    accepted: int = 0
+    rejectedCount: int = 0
+    rejected: list[Rejected] = []  # the first ones (all are in the error log)
+    records: int = 0
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes read, for the progress line (text files cannot ``tell`` mid-CSV)."""
+
+    def __init__(self, raw):
+        self._raw = raw
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._raw.readinto(b) or 0
+        self.read_bytes += n
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def detect_format(path: Path) -> str:
+    """By the suffix; else a file whose first character is ``[`` is JSON."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".json"):
+        return suffix[1:]
+    with open(path, "rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "json" if head.startswith(b"[") else "csv"
+
+
+def iter_file(path: str | Path, fh: TextIO, fmt: str | None = None) -> Iterator[tuple[Any, Origin]]:
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    return (iter_json if fmt == "json" else iter_csv)(fh, path.name)
+
+
+def transfer_file(
+    store: Store,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep_rejected: int = 200,
+) -> FileTransferResult:
+    """Stream an HR file into the open sync in batches, one transaction per batch, so memory
+    stays flat and a huge file never holds one long write lock."""
+    result = FileTransferResult()
+    path = Path(path)
+    size = path.stat().st_size
+    fmt = fmt or detect_format(path)
+    counting = _Counting(open(path, "rb"))  # noqa: SIM115 (closed through the wrapper)
+    with io.TextIOWrapper(io.BufferedReader(counting), encoding="utf-8-sig", newline="") as fh:
+        batch: list[Any] = []
+        origins: list[Origin] = []
+
+        def flush() -> None:
+            with store.transaction() as session:
+                r = transfer(
+                    session, batch, origins=origins, action="FILE", path=path.name, limit=None
+                )
+            result.accepted += r.accepted
+            result.rejectedCount += len(r.rejected)
+            room = keep_rejected - len(result.rejected)
+            if room > 0:
+                result.rejected.extend(r.rejected[:room])
+            result.records += len(batch)
+            batch.clear()
+            origins.clear()
+            if progress:
+                progress(min(counting.read_bytes, size), size)
+
+        for rec, origin in iter_file(path, fh, fmt):
+            batch.append(rec)
+            origins.append(origin)
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
+            flush()
+    if progress:
+        progress(size, size)
+    return result

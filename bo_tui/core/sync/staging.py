@@ -1,0 +1,325 @@
+"""Transfer into staging (R-SYNC-2): each record is checked with the create schema and rules,
+rejected ones come back with their errors (and go to the error log, R-LOG-1), valid ones are
+staged in bulk; a staff number sent again replaces its staged record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from ...store.crypto import mask_ssn, vault
+from ...store.models.sync import (
+    SyncRejection,
+    SyncStaged,
+    SyncStagedAddress,
+    SyncStagedEmployment,
+    SyncStagedPosition,
+)
+from ..errors import FieldError, RuleViolation
+from ..schemas import AddressIn, StaffMemberIn, parse_staff
+from . import rules
+from .bulk import insert_rows
+from .states import TRANSFERRING, require
+
+MAX_BATCH = 1000  # SPEC section 4: a transfer batch holds at most 1,000 records
+
+# Demographic payload keys, their staging column and their bit in ``SyncStaged.sent``.
+DEMOGRAPHICS: tuple[tuple[str, str], ...] = (
+    ("lastName", "last_name"),
+    ("firstName", "first_name"),
+    ("middleName", "middle_name"),
+    ("gender", "gender"),
+    ("ssn", "ssn_hash"),
+    ("birthDate", "birth_date"),
+    ("workPhone", "work_phone"),
+    ("cellPhone", "cell_phone"),
+    ("otherPhone", "other_phone"),
+    ("workEmail", "work_email"),
+    ("personalEmail", "personal_email"),
+)
+BIT = {key: 1 << i for i, (key, _col) in enumerate(DEMOGRAPHICS)}
+
+_STAGED = SyncStaged.__table__
+_EMP = SyncStagedEmployment.__table__
+_POS = SyncStagedPosition.__table__
+_ADDR = SyncStagedAddress.__table__
+
+
+class Rejected(BaseModel):
+    staffNumber: str | None = None
+    errors: list[dict[str, Any]]
+
+
+class TransferResult(BaseModel):
+    """``{"accepted": n, "rejected": [{staffNumber, errors}]}`` of SPEC section 4."""
+
+    accepted: int = 0
+    rejected: list[Rejected] = []
+
+    def as_dict(self) -> dict:
+        return self.model_dump()
+
+
+class Invalid:
+    """A record that could not even be assembled (a broken CSV row): rejected as is."""
+
+    __slots__ = ("staffNumber", "errors")
+
+    def __init__(self, staff_number: str | None, errors: list[FieldError]):
+        self.staffNumber = staff_number
+        self.errors = errors
+
+
+@dataclass(slots=True)
+class Origin:
+    """Where a record came from, for its errors: a file line (CSV: line and column per field)."""
+
+    path: str = ""
+    locate: Callable[[str], dict[str, Any]] | None = None
+
+
+@dataclass(slots=True)
+class _Rows:
+    staged: dict[str, Any]
+    employments: list[dict] = field(default_factory=list)
+    positions: list[dict] = field(default_factory=list)
+    addresses: list[dict] = field(default_factory=list)
+
+
+def address_label(a: AddressIn) -> str:
+    """One line for the report: the street part, then city, state and zip."""
+    if a.fullStreetAddress:
+        street = a.fullStreetAddress
+    elif a.postOfficeBox:
+        street = f"PO Box {a.number or ''}".strip()
+    else:
+        street = " ".join(p for p in (a.number, a.prefix, a.street, a.tag, a.direction) if p) + (
+            f" #{a.apt}" if a.apt else ""
+        )
+    tail = " ".join(p for p in (a.state, a.zip) if p)
+    return ", ".join(p for p in (street, a.city, tail) if p)
+
+
+def stage_rows(
+    sync_id: int, seq: int, m: StaffMemberIn, ref_gender: Callable[[str], str | None], addr_key, v
+) -> _Rows:
+    """The staging rows of one valid staff member (no writes); ``v`` is the SSN vault."""
+    sn = m.staffNumber  # type: ignore[assignment]
+    payload = m.model_dump(mode="json", exclude_unset=True)
+    sent = 0
+    for key in m.model_fields_set:
+        bit = BIT.get(key)
+        if bit:
+            sent |= bit
+    ssn_hash = None
+    if m.ssn:
+        payload["ssn"] = v.encrypt(m.ssn)  # never plain in staging
+        ssn_hash = v.hash(m.ssn)
+    last, first = m.lastName, m.firstName
+    staged = {
+        "sync_id": sync_id,
+        "staff_number": sn,
+        "staff_key": sn.strip().lower(),
+        "seq": seq,
+        "payload": json.dumps(payload, separators=(",", ":")),
+        "sent": sent,
+        "last_name": last,
+        "first_name": first,
+        "middle_name": m.middleName,
+        "name_key": f"{last.lower()}|{first.lower()}" if last and first else None,
+        "gender": ref_gender(m.gender) if m.gender else None,
+        "ssn_hash": ssn_hash,
+        "ssn_mask": mask_ssn(m.ssn) if m.ssn else None,
+        "birth_date": m.birthDate,
+        "work_phone": m.workPhone,
+        "cell_phone": m.cellPhone,
+        "other_phone": m.otherPhone,
+        "work_email": m.workEmail,
+        "personal_email": m.personalEmail,
+        "has_employments": m.employments is not None,
+        "has_positions": m.positions is not None,
+        "has_household": m.household is not None,
+        "household_name": m.household.name if m.household else None,
+        "person_id": None,
+        "changed": True,
+    }
+    rows = _Rows(staged)
+    for e in m.employments or ():
+        rows.employments.append(
+            {
+                "sync_id": sync_id,
+                "staff_number": sn,
+                "hire_date": e.hireDate,
+                "termination_date": e.terminationDate,
+            }
+        )
+    for p in m.positions or ():
+        rows.positions.append(
+            {
+                "sync_id": sync_id,
+                "staff_number": sn,
+                "school_number": p.schoolNumber,
+                "assignment_code": p.assignmentCode or None,
+                "title_code": p.titleCode or None,
+                "start_date": p.startDate,
+                "end_date": p.endDate,
+            }
+        )
+    if m.household:
+        for loc in m.household.householdLocations:
+            if loc.address is None:
+                continue
+            rows.addresses.append(
+                {
+                    "sync_id": sync_id,
+                    "staff_number": sn,
+                    "norm_key": addr_key(loc.address),
+                    "mailing": loc.mailing,
+                    "physical": loc.physical,
+                    "start_date": loc.startDate,
+                    "label": address_label(loc.address),
+                }
+            )
+    return rows
+
+
+def _with_origin(errors: Sequence[FieldError], origin: Origin | None) -> list[dict[str, Any]]:
+    out = []
+    for e in errors:
+        item: dict[str, Any] = {"field": e.field, "message": e.message}
+        if origin is not None and origin.locate is not None:
+            item.update(origin.locate(e.field))
+        out.append(item)
+    return out
+
+
+def transfer(
+    session: Session,
+    records: Iterable[Any],
+    *,
+    origins: Sequence[Origin | None] | None = None,
+    action: str = "POST",
+    path: str = "/campus/api/businessOfficeIntegration/staffMembers/sync/transfer",
+    limit: int | None = MAX_BATCH,
+) -> TransferResult:
+    """R-SYNC-2: check and stage a batch of staff member payloads (the sync must be
+    transferring). Invalid records are rejected with their errors and logged; the rest staged."""
+    run = require(session, "transfer staff members", TRANSFERRING)
+    records = list(records)
+    if limit is not None and len(records) > limit:
+        raise RuleViolation(
+            [FieldError("body", f"a transfer batch holds at most {limit} records", "R-SYNC-2")]
+        )
+    check = rules.checker(session)
+    v = vault()
+    seq0 = (run.transferred or 0) + (run.rejected or 0)
+    batch: dict[str, _Rows] = {}
+    rejected: list[Rejected] = []
+    log: list[dict] = []
+    for i, rec in enumerate(records):
+        origin = origins[i] if origins is not None else None
+        if isinstance(rec, Invalid):
+            sn, errors = rec.staffNumber, rec.errors
+        else:
+            sn = rec.get("staffNumber") if isinstance(rec, dict) else None
+            sn = sn.strip() if isinstance(sn, str) else None
+            try:
+                m = parse_staff(rec)
+                errors = check.errors(m)
+            except RuleViolation as exc:
+                errors = exc.errors
+        if errors:
+            item = Rejected(staffNumber=sn, errors=_with_origin(errors, origin))
+            rejected.append(item)
+            where = f"{path} {origin.path}".strip() if origin and origin.path else path
+            first = item.errors[0]
+            log.append(
+                {
+                    "action": action,
+                    "path": where,
+                    "message": f"staff member {sn or '(no staffNumber)'} rejected: "
+                    f"{first['field']}: {first['message']}"
+                    + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
+                    "payload": rec if not isinstance(rec, Invalid) else None,
+                    "status": 400,
+                    "errors": item.errors,
+                    "staffNumber": sn,
+                }
+            )
+            continue
+        batch[m.staffNumber] = stage_rows(run.id, seq0 + i, m, check.gender, check.address_key, v)  # type: ignore[index]
+    if batch:
+        _write(session, run.id, batch)
+    if log:
+        _log_rejections(session, run.id, log)
+    run.rejected = (run.rejected or 0) + len(rejected)
+    return TransferResult(accepted=len(records) - len(rejected), rejected=rejected)
+
+
+def _write(session: Session, sync_id: int, batch: dict[str, _Rows]) -> None:
+    numbers = list(batch)
+    again: list[str] = []
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        again += session.scalars(
+            select(_STAGED.c.staff_number).where(
+                _STAGED.c.sync_id == sync_id, _STAGED.c.staff_number.in_(chunk)
+            )
+        ).all()
+    if again:  # a re-sent staff number replaces its staged record
+        for table in (_EMP, _POS, _ADDR, _STAGED):
+            for start in range(0, len(again), 500):
+                session.execute(
+                    delete(table).where(
+                        table.c.sync_id == sync_id,
+                        table.c.staff_number.in_(again[start : start + 500]),
+                    )
+                )
+    rows = batch.values()
+    insert_rows(session, _STAGED, [r.staged for r in rows])
+    for table, attr in ((_EMP, "employments"), (_POS, "positions"), (_ADDR, "addresses")):
+        insert_rows(session, table, [c for r in rows for c in getattr(r, attr)])
+    from ...store.models.sync import SyncRun
+
+    run = session.get(SyncRun, sync_id)
+    run.transferred = (run.transferred or 0) + len(batch) - len(again)
+
+
+def _log_rejections(session: Session, sync_id: int, log: list[dict]) -> None:
+    session.execute(
+        insert(SyncRejection.__table__),
+        [
+            {
+                "sync_id": sync_id,
+                "staff_number": (e["staffNumber"] or "")[:40] or None,
+                "source": e["path"][-200:],
+                "errors": json.dumps(e["errors"]),
+            }
+            for e in log
+        ],
+    )
+    try:
+        from .. import errorlog
+    except ImportError:  # the error log lands with the API issue; staging keeps its own rows
+        return
+    errorlog.log_errors(
+        session,
+        [{k: e[k] for k in ("action", "path", "message", "payload", "status")} for e in log],
+    )
+
+
+def rejections(session: Session, sync_id: int, offset: int = 0, limit: int = 100) -> list[Rejected]:
+    rows = session.execute(
+        select(SyncRejection.staff_number, SyncRejection.errors)
+        .where(SyncRejection.sync_id == sync_id)
+        .order_by(SyncRejection.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [Rejected(staffNumber=sn, errors=json.loads(errs)) for sn, errs in rows]
