@@ -46,11 +46,11 @@ class ErrorFilterModal(BaseModal):
         width: 64; max-width: 96%; height: auto; max-height: 96%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    ErrorFilterModal .row { height: auto; }
-    ErrorFilterModal .row Label { width: 14; padding: 1 0 0 0; }
+    ErrorFilterModal .row { height: 1; margin: 1 0 0 0; }
+    ErrorFilterModal .row Label { width: 14; }
     ErrorFilterModal .row Input, ErrorFilterModal .row Select { width: 1fr; }
     ErrorFilterModal #flt-error { color: $error; height: auto; }
-    ErrorFilterModal .buttons { height: auto; align-horizontal: right; }
+    ErrorFilterModal .buttons { height: 1; align-horizontal: right; margin: 1 0 0 0; }
     ErrorFilterModal .buttons Button { margin: 0 0 0 2; }
     """
     BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="errors_filter.apply")]
@@ -65,29 +65,39 @@ class ErrorFilterModal(BaseModal):
             yield Label("[b]Filter the error log[/b]")
             with Horizontal(classes="row"):
                 yield Label("From date")
-                yield Input(str(f.date_from or ""), placeholder="YYYY-MM-DD", id="flt-from")
+                yield Input(
+                    str(f.date_from or ""), placeholder="YYYY-MM-DD", compact=True, id="flt-from"
+                )
             with Horizontal(classes="row"):
                 yield Label("To date")
-                yield Input(str(f.date_to or ""), placeholder="YYYY-MM-DD", id="flt-to")
+                yield Input(
+                    str(f.date_to or ""), placeholder="YYYY-MM-DD", compact=True, id="flt-to"
+                )
             with Horizontal(classes="row"):
                 yield Label("Action")
                 yield Select(
                     [(a, a) for a in ACTIONS],
                     prompt="Any action",
                     value=f.action if f.action in ACTIONS else Select.NULL,
+                    compact=True,
                     id="flt-action",
                 )
             with Horizontal(classes="row"):
                 yield Label("Path contains")
-                yield Input(f.path or "", id="flt-path")
+                yield Input(f.path or "", compact=True, id="flt-path")
             with Horizontal(classes="row"):
                 yield Label("Text contains")
-                yield Input(f.text or "", placeholder="in the message or payload", id="flt-text")
+                yield Input(
+                    f.text or "",
+                    placeholder="in the message or payload",
+                    compact=True,
+                    id="flt-text",
+                )
             yield Static("", id="flt-error")
             with Horizontal(classes="buttons"):
-                yield Button("Clear", id="flt-clear")
-                yield Button("Cancel", id="flt-cancel")
-                yield Button("Apply  ^s", id="flt-apply", variant="primary")
+                yield Button("Clear", id="flt-clear", compact=True)
+                yield Button("Cancel", id="flt-cancel", compact=True)
+                yield Button("Apply ^s", id="flt-apply", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#flt-from", Input).focus()

@@ -80,8 +80,8 @@ class AdminPrompt(BaseModal):
             yield Static(self.hint, classes="muted")
             yield Static("", classes="field-error", id="prompt-error")
             with Horizontal(classes="modal-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("OK", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("OK", id="ok", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
