@@ -18,7 +18,7 @@ from ...store.crypto import vault
 from ...store.db import Store
 from ...store.models import Person
 from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncStaged
-from .. import staff
+from .. import notifications, staff
 from ..errors import CoreError
 from ..identities import person_ids_for_staff_number
 from ..schemas import parse_staff
@@ -181,6 +181,8 @@ def apply_batch(
     neither. Returns (processed, failures, remaining-estimate > 0 ? 1 : 0)."""
     apply = apply or apply_one
     session.info[SESSION_FLAG] = job_id
+    # One "HR Sync Commit" message at the end (R-SYNC-6), not one HR-Staff message per staff.
+    session.info[notifications.QUIET_STAFF_EVENTS] = True
     items = session.execute(
         select(_JI.c.id, _JI.c.staff_number, _JI.c.action)
         .where(_JI.c.job_id == job_id, _JI.c.status == "pending")

@@ -1,0 +1,351 @@
+"""Exports of the validation report (R-SYNC-4): JSON (the API's document), CSV (one row per
+system side), and a PDF laid out like the seed's "Staff Synchronization Validation Report":
+a summary page, then the detail tables of every category (all rows), page numbers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.orm import Session
+
+from .report import CATEGORIES, DEMOGRAPHIC_FIELDS, NOTES, SUMMARY_KEYS, TITLES, _run, iter_rows
+
+FORMATS = ("json", "csv", "pdf")
+FIELD_LABELS = {
+    "ssn": "SSN",
+    "staffNumber": "Staff Number",
+    "name": "Name",
+    "gender": "Gender",
+    "personalEmail": "Personal Email",
+    "workEmail": "Work Email",
+    "cellPhone": "Cell Phone",
+    "otherPhone": "Other Phone",
+    "workPhone": "Work Phone",
+    "birthDate": "Birth Date",
+}
+SUMMARY_LABELS = {
+    "demographicDifferences": "Demographic differences",
+    "employmentDifferences": "District Employment differences",
+    "assignmentDifferences": "District Assignment differences",
+    "addressDifferences": "Address differences",
+    "hrStaffNotInCampus": "HR staff NOT in Campus",
+    "campusStaffNotInHr": "Campus staff NOT in HR",
+    "campusDuplicateStaffNumbers": "Campus staff with duplicate staff numbers",
+    "campusNoStaffNumber": "Campus staff with no staff number",
+}
+
+
+def format_of(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError(f"the report format is taken from the file name: .{', .'.join(FORMATS)}")
+    return suffix
+
+
+def export(session: Session, out: str | Path, *, sync_id: int | None = None) -> str:
+    """Write the last validation report to ``out`` in the format of its suffix."""
+    fmt = format_of(out)
+    if fmt == "pdf":
+        export_pdf(session, out, sync_id=sync_id)
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            (export_json if fmt == "json" else export_csv)(session, fh, sync_id=sync_id)
+    return fmt
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def export_json(session: Session, fh: TextIO, *, sync_id: int | None = None, extra: dict | None = None) -> None:
+    """The report document, written row by row (memory stays flat for any size)."""
+    run = _run(session, sync_id)
+    head = {
+        "syncId": run.id,
+        "generatedAt": run.validated_at.replace(microsecond=0).isoformat() + "Z" if run.validated_at else None,
+        "summary": json.loads(run.summary),
+    }
+    fh.write(json.dumps(head, indent=2)[:-2] + ',\n  "details": {')
+    for i, cat in enumerate(CATEGORIES):
+        fh.write(("," if i else "") + f"\n    {json.dumps(cat)}: [")
+        for j, row in enumerate(iter_rows(session, cat, sync_id=run.id)):
+            fh.write(("," if j else "") + "\n      " + json.dumps(row, separators=(",", ":")))
+        fh.write("\n    ]")
+    fh.write("\n  }")
+    for key, value in (extra or {}).items():
+        fh.write(f',\n  {json.dumps(key)}: {json.dumps(value, default=str)}')
+    fh.write("\n}\n")
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "category",
+    "system",
+    "staffNumber",
+    "lastName",
+    "firstName",
+    "middleName",
+    "gender",
+    "ssn",
+    "birthDate",
+    "workPhone",
+    "cellPhone",
+    "otherPhone",
+    "workEmail",
+    "personalEmail",
+    "hireDate",
+    "terminationDate",
+    "schoolNumber",
+    "assignmentCode",
+    "titleCode",
+    "startDate",
+    "endDate",
+    "linked",
+    "address",
+    "match",
+    "differences",
+    "count",
+)
+
+
+def _side_rows(cat: str, row: dict) -> list[dict]:
+    """A report row as CSV/PDF lines: the Campus side, then the HR side."""
+    out = []
+    diffs = " ".join(row.get("differences", []))
+    for system in ("campus", "hr"):
+        side = row.get(system)
+        if side is None:
+            continue
+        base = {"system": "Campus" if system == "campus" else "HR", "staffNumber": row.get("staffNumber")}
+        if isinstance(side, list):
+            base.update(lastName=row.get("lastName"), firstName=row.get("firstName"))
+            if not side:
+                out.append({**base, "differences": "(none)"})
+            for item in side:
+                out.append({**base, **item})
+        else:
+            item = {**base, **side}
+            if system == "hr":
+                item["differences"] = diffs
+                if row.get("match"):
+                    item["match"] = row["match"]
+            out.append(item)
+    return out
+
+
+def export_csv(session: Session, fh: TextIO, *, sync_id: int | None = None) -> None:
+    run = _run(session, sync_id)
+    w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    w.writeheader()
+    summary = json.loads(run.summary)
+    for key in SUMMARY_KEYS:
+        value = summary[key]
+        if isinstance(value, dict):
+            w.writerow({"category": "summary", "differences": key, "count": value["total"]})
+            for f, n in value["fields"].items():
+                w.writerow({"category": "summary", "differences": f"{key}.{f}", "count": n})
+        else:
+            w.writerow({"category": "summary", "differences": key, "count": value})
+    for cat in CATEGORIES:
+        for row in iter_rows(session, cat, sync_id=run.id):
+            for line in _side_rows(cat, row):
+                w.writerow({"category": cat, **line})
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+# Columns per category: (key, header, width in mm); landscape Letter is 279 mm wide.
+_PERSON = (
+    ("system", "System", 16),
+    ("staffNumber", "Staff Number", 24),
+    ("lastName", "Last Name", 28),
+    ("firstName", "First Name", 26),
+    ("middleName", "Middle Name", 22),
+    ("gender", "G", 7),
+    ("ssn", "SSN", 22),
+    ("workEmail", "Work Email", 52),
+    ("workPhone", "Work Phone", 26),
+    ("birthDate", "Birth Date", 22),
+)
+_DEMO_EXTRA = (
+    ("system", "System", 16),
+    ("staffNumber", "Staff Number", 24),
+    ("personalEmail", "Personal Email", 60),
+    ("cellPhone", "Cell Phone", 30),
+    ("otherPhone", "Other Phone", 30),
+    ("differences", "Differences", 85),
+)
+COLUMNS = {
+    "demographicDifferences": _PERSON,
+    "employmentDifferences": (
+        ("system", "System", 16),
+        ("staffNumber", "Staff Number", 26),
+        ("lastName", "Last Name", 40),
+        ("firstName", "First Name", 40),
+        ("hireDate", "Hire/Start Date", 40),
+        ("terminationDate", "Termination/End Date", 44),
+    ),
+    "assignmentDifferences": (
+        ("system", "System", 16),
+        ("staffNumber", "Staff Number", 26),
+        ("lastName", "Last Name", 36),
+        ("titleCode", "Title Code", 26),
+        ("assignmentCode", "Assignment", 24),
+        ("schoolNumber", "School Number", 26),
+        ("startDate", "Start Date", 26),
+        ("endDate", "End Date", 26),
+        ("linked", "Linked", 16),
+    ),
+    "addressDifferences": (
+        ("staffNumber", "Staff Number", 26),
+        ("lastName", "Last Name", 36),
+        ("firstName", "First Name", 32),
+        ("address", "Address (as the HR system sent it)", 150),
+    ),
+    "hrStaffNotInCampus": _PERSON,
+    "campusStaffNotInHr": _PERSON,
+    "campusDuplicateStaffNumbers": _PERSON,
+    "campusNoStaffNumber": _PERSON,
+    "possibleDuplicates": (*_PERSON[:6], ("birthDate", "Birth Date", 22), ("match", "Matched on", 40)),
+}
+
+
+def _latin1(text) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, bool):
+        text = "yes" if text else ""
+    return str(text).replace("…", "...").encode("latin-1", errors="replace").decode("latin-1")
+
+
+def export_pdf(session: Session, out: str | Path, *, sync_id: int | None = None, now: dt.datetime | None = None) -> int:
+    """The seed's report: title, "Generated on", "Page: n" on every page, the summary page,
+    then each category's table with the Campus row above the HR row (differing fields bold).
+    Returns the page count."""
+    from fpdf import FPDF
+
+    run = _run(session, sync_id)
+    generated = (now or dt.datetime.now()).strftime("%m/%d/%Y %I:%M:%S %p")
+
+    class _Pdf(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", "B", 13)
+            self.cell(0, 7, "Staff Synchronization Validation Report", new_x="LMARGIN", new_y="NEXT")
+            self.set_font("Helvetica", "", 8)
+            self.cell(0, 4, f"Generated on {generated}", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 4, f"Page: {self.page_no()}", new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+
+        def footer(self) -> None:
+            self.set_y(-10)
+            self.set_font("Helvetica", "", 7)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+
+    pdf = _Pdf(orientation="L", unit="mm", format="Letter")
+    pdf.alias_nb_pages()
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.set_margins(8, 8, 8)
+    pdf.add_page()
+    summary = json.loads(run.summary)
+
+    # Summary page, as in the seed.
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, "Staff Synchronization Summary", new_x="LMARGIN", new_y="NEXT")
+    demo = summary["demographicDifferences"]
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(0, 6, f"Demographic differences: {demo['total']:,}", new_x="LMARGIN", new_y="NEXT")
+    width = 26
+    pdf.set_font("Helvetica", "B", 7)
+    for f in DEMOGRAPHIC_FIELDS:
+        pdf.cell(width, 5, FIELD_LABELS[f], border=1, align="C")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    for f in DEMOGRAPHIC_FIELDS:
+        pdf.cell(width, 5, f"{demo['fields'][f]:,}", border=1, align="C")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "B", 9)
+    for key in SUMMARY_KEYS[1:]:
+        pdf.cell(0, 6, f"{SUMMARY_LABELS[key]}: {summary[key]:,}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    pdf.ln(2)
+    pdf.multi_cell(
+        0,
+        4,
+        "The details that follow list every entry of each category (the seed's report showed "
+        "only the first 100). Campus rows stand above the HR rows; differing HR fields are bold.",
+    )
+
+    for cat in CATEGORIES:
+        pdf.add_page()
+        _section(pdf, cat, COLUMNS[cat], iter_rows(session, cat, sync_id=run.id))
+        if cat == "demographicDifferences":
+            pdf.ln(4)
+            pdf.set_font("Helvetica", "B", 9)
+            pdf.cell(0, 6, "Demographic Differences (continued): e-mails and phones", new_x="LMARGIN", new_y="NEXT")
+            _section(pdf, cat, _DEMO_EXTRA, iter_rows(session, cat, sync_id=run.id), title=False)
+    pdf.output(str(out))
+    return pdf.page_no()
+
+
+_DIFF_FIELDS = {
+    "name": ("lastName", "firstName", "middleName"),
+    "ssn": ("ssn",),
+    "staffNumber": ("staffNumber",),
+    "gender": ("gender",),
+    "personalEmail": ("personalEmail",),
+    "workEmail": ("workEmail",),
+    "cellPhone": ("cellPhone",),
+    "otherPhone": ("otherPhone",),
+    "workPhone": ("workPhone",),
+    "birthDate": ("birthDate",),
+}
+
+
+def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
+    if title:
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 7, TITLES[cat], new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "I", 8)
+        pdf.cell(0, 5, f"** {NOTES[cat]} **", new_x="LMARGIN", new_y="NEXT")
+
+    def head() -> None:
+        pdf.set_font("Helvetica", "B", 7)
+        pdf.set_fill_color(225, 225, 225)
+        for _key, label, w in cols:
+            pdf.cell(w, 5, label, border=1, fill=True)
+        pdf.ln()
+
+    head()
+    any_row = False
+    for row in rows:
+        any_row = True
+        lines = _side_rows(cat, row)
+        bold: set[str] = set()
+        for d in row.get("differences", []):
+            bold.update(_DIFF_FIELDS.get(d, ()))
+        if pdf.will_page_break(5 * (len(lines) + 1)):
+            pdf.add_page()
+            head()
+        for line in lines:
+            if cat == "addressDifferences":
+                line = {**line, "address": (row.get("hr") or {}).get("address")}
+            for key, _label, w in cols:
+                is_bold = line.get("system") == "HR" and key in bold
+                pdf.set_font("Helvetica", "B" if is_bold else "", 7)
+                text = _latin1(line.get(key))
+                while text and pdf.get_string_width(text) > w - 1.5:
+                    text = text[:-2] + "~"
+                pdf.cell(w, 4.5, text)
+            pdf.ln()
+        if lines and len(lines) > 1:
+            pdf.set_draw_color(200, 200, 200)
+            pdf.line(pdf.l_margin, pdf.get_y() + 0.5, pdf.w - pdf.r_margin, pdf.get_y() + 0.5)
+            pdf.set_draw_color(0, 0, 0)
+            pdf.ln(1.5)
+    if not any_row:
+        pdf.set_font("Helvetica", "I", 8)
+        pdf.cell(0, 6, "(none)", new_x="LMARGIN", new_y="NEXT")
