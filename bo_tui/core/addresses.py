@@ -40,9 +40,9 @@ from functools import lru_cache
 from typing import Any
 
 import usaddress
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from bo_tui.store.models import Address
 
@@ -320,8 +320,12 @@ def _normalize_tuple(raw: tuple) -> tuple[str, ...]:
 
 def normalize_components(parts: Mapping) -> dict[str, str]:
     """The Pub 28 normal form of each component (R-ADDR-3), '' for empty; keys of NORM_FIELDS."""
-    raw = tuple(_hashable(parts.get(k)) for k in NORM_FIELDS)
-    return dict(zip(NORM_FIELDS, _normalize_tuple(raw), strict=True))
+    raw = tuple(map(parts.get, NORM_FIELDS))
+    try:
+        values = _normalize_tuple(raw)
+    except TypeError:  # an unhashable value (a list …): normalize its text
+        values = _normalize_tuple(tuple(map(_hashable, raw)))
+    return dict(zip(NORM_FIELDS, values, strict=True))
 
 
 def _hashable(value: Any) -> Any:
@@ -531,7 +535,9 @@ def parse_full(full: str, *, field: str = "fullStreetAddress") -> dict[str, str]
 
 
 def _sent(value: Any) -> bool:
-    return value is not None and value is not False and str(value).strip() != ""
+    if value is None or value is False:
+        return False
+    return bool(value.strip()) if isinstance(value, str) else True
 
 
 def _field(path: str, name: str) -> str:
@@ -654,7 +660,7 @@ class _Plan:
     first_key: str
     canon: tuple[str, ...]
     canon_key: str
-    reparse_line: str | None
+    street_parts: tuple | None  # the sent number … apt, joined and re-parsed on a miss
     alt_key: str | None = None
 
 
@@ -689,15 +695,14 @@ def _suspicious(norm: Mapping[str, str]) -> bool:
     return not norm["apt"] and any(w in data.UNIT_DESIGNATORS_C2 for w in words[1:])
 
 
-def _reparse_line(raw: Mapping[str, Any]) -> str:
-    """The sent street components joined into one line, as a human would write them."""
-    apt = raw.get("apt")
+def _reparse_line(parts: tuple) -> str:
+    """The sent street components (STREET_FIELDS order) joined as a human would write them."""
+    *line, apt = parts
     if _sent(apt):
         napt = norm_apt(apt)
         if napt and napt.split()[0] not in data.UNIT_DESIGNATORS_C2.values():
             apt = f"APT {napt}"
-    parts = [raw.get(k) for k in ("number", "prefix", "street", "tag", "direction")] + [apt]
-    return " ".join(str(p).strip() for p in parts if _sent(p))
+    return " ".join(str(p).strip() for p in (*line, apt) if _sent(p))
 
 
 def _plausible(parsed: Mapping[str, str], norm: Mapping[str, str]) -> bool:
@@ -760,9 +765,9 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
         return _Plan(values, key, values, key, None, alt_key)
     first = tuple(norm[k] for k in NORM_FIELDS)
     canon = first
-    line = None if norm["postOfficeBox"] else _reparse_line(raw)
-    if line and _suspicious(norm):
-        parsed = _parse_cached(_prepare(line))
+    parts = None if norm["postOfficeBox"] else tuple(raw[k] for k in STREET_FIELDS)
+    if parts and _suspicious(norm):
+        parsed = _parse_cached(_prepare(_reparse_line(parts)))
         if not isinstance(parsed, str) and _plausible(dict(parsed[0]), norm):
             canon = _with_location(dict(parsed[0]), norm)
     problems = _value_problems(
@@ -770,12 +775,18 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
     )
     if problems:
         return tuple(problems)
-    return _Plan(first, _key_of(first), canon, _key_of(canon), line)
+    return _Plan(first, _key_of(first), canon, _key_of(canon), parts)
 
 
 def _plan(addr, path: str) -> _Plan:
-    raw = _raw_of(addr)
-    plan = _plan_cached(tuple(_hashable(raw[k]) for k in _RAW_FIELDS))
+    if isinstance(addr, Mapping):
+        raw = tuple(map(addr.get, _RAW_FIELDS))
+    else:
+        raw = tuple(getattr(addr, k, None) for k in _RAW_FIELDS)
+    try:
+        plan = _plan_cached(raw)
+    except TypeError:  # an unhashable value: use its text
+        plan = _plan_cached(tuple(map(_hashable, raw)))
     if not isinstance(plan, _Plan):
         _raise(list(plan), path)
     return plan
@@ -787,9 +798,10 @@ def _reparsed_key(plan: _Plan) -> str | None:
         return plan.alt_key
     if plan.canon_key != plan.first_key:
         return plan.canon_key
-    if not plan.reparse_line:
+    line = _reparse_line(plan.street_parts) if plan.street_parts else ""
+    if not line:
         return None
-    parsed = _parse_cached(_prepare(plan.reparse_line))
+    parsed = _parse_cached(_prepare(line))
     if isinstance(parsed, str):
         return None
     values = _with_location(dict(parsed[0]), dict(zip(NORM_FIELDS, plan.first, strict=True)))
@@ -835,8 +847,25 @@ def cache_clear() -> None:
 # ---------------------------------------------------------------------------- store
 
 
+# Built once: statement construction is most of an ORM query's cost on this hot path.
+_BY_KEY = select(Address).where(Address.norm_key == bindparam("key")).limit(1)
+_INSERTS: dict[str, Any] = {}
+
+
 def _by_key(session: Session, key: str) -> Address | None:
-    return session.scalars(select(Address).where(Address.norm_key == key).limit(1)).first()
+    return session.scalars(_BY_KEY, {"key": key}).first()
+
+
+def _insert_ignoring_duplicates(dialect: str):
+    stmt = _INSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(Address.__table__).on_conflict_do_nothing(index_elements=["norm_key"])
+        _INSERTS[dialect] = stmt
+    return stmt
 
 
 def _row_values(values: tuple[str, ...], raw: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -852,15 +881,23 @@ def _row_values(values: tuple[str, ...], raw: Mapping[str, Any], key: str) -> di
 
 def _create(session: Session, values: dict[str, Any]) -> Address:
     """Insert once per key, safe against a concurrent writer creating the same address."""
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
+    dialect = session.get_bind().dialect
+    if dialect.name in ("sqlite", "postgresql"):
+        stmt = _insert_ignoring_duplicates(dialect.name)
+        if dialect.insert_returning:
+            new_id = (
+                session.connection()
+                .execute(stmt.returning(Address.__table__.c.id), values)
+                .scalar()
+            )
+            if new_id is not None:
+                # The row is exactly ``values``: attach it without reading it back.
+                row = Address(id=new_id, **values)
+                make_transient_to_detached(row)
+                session.add(row)
+                return row
         else:
-            from sqlalchemy.dialects.postgresql import insert
-        session.execute(
-            insert(Address).values(**values).on_conflict_do_nothing(index_elements=["norm_key"])
-        )
+            session.connection().execute(stmt, values)
     else:
         session.flush()
         try:
