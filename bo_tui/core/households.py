@@ -125,6 +125,23 @@ def _current(col, today):
     return or_(col.is_(None), col >= today)
 
 
+_RENAME = (
+    update(_H)
+    .where(_H.c.id == bindparam("_hid"), _H.c.name != bindparam("_name"))
+    .values(name=bindparam("_name"))
+)
+_LOCATIONS = (
+    select(_L.c.id, _L.c.address_id, _L.c.mailing, _L.c.physical, _L.c.start_date)
+    .where(_L.c.household_id == bindparam("hid"), _current(_L.c.end_date, bindparam("today")))
+    .order_by(_L.c.id)
+)
+_END_LOCATIONS = (
+    update(_L)
+    .where(_L.c.id.in_(bindparam("ids", expanding=True)))
+    .values(end_date=bindparam("_end"))
+)
+
+
 def _memberships_stmt():
     others = _M.alias("others")
     today = bindparam("today")
@@ -198,20 +215,13 @@ def apply_household_update(
     householdLocations is sent it is the household's current list (an address already there is
     kept and its flags updated; a new one is added; a current one not sent is ended today)."""
     changed = False
+    conn = session.connection()
     if household.sent("name") and household.name:
-        n = session.execute(
-            update(_H)
-            .where(_H.c.id == household_id, _H.c.name != household.name)
-            .values(name=household.name[:120])
-        ).rowcount
+        n = conn.execute(_RENAME, {"_hid": household_id, "_name": household.name[:120]}).rowcount
         changed |= bool(n)
     if not household.sent("householdLocations"):
         return changed
-    current = session.execute(
-        select(_L.c.id, _L.c.address_id, _L.c.mailing, _L.c.physical, _L.c.start_date)
-        .where(_L.c.household_id == household_id, _current(_L.c.end_date, today))
-        .order_by(_L.c.id)
-    ).all()
+    current = conn.execute(_LOCATIONS, {"hid": household_id, "today": today}).all()
     by_address: dict[int, list] = {}
     for row in current:
         by_address.setdefault(row.address_id, []).append(row)
@@ -230,16 +240,16 @@ def apply_household_update(
             if loc.startDate is not None and loc.startDate != row.start_date:
                 values["start_date"] = loc.startDate
             if values:
-                session.execute(update(_L).where(_L.c.id == row.id).values(**values))
+                conn.execute(update(_L).where(_L.c.id == row.id).values(**values))
                 changed = True
         else:
             new_rows.append(_location_row(household_id, loc, aid, today))
     ended = [row.id for row in current if row.id not in kept]
     if ended:
-        session.execute(update(_L).where(_L.c.id.in_(ended)).values(end_date=today))
+        conn.execute(_END_LOCATIONS, {"ids": ended, "_end": today})
         changed = True
     if new_rows:
-        session.execute(insert(_L), new_rows)
+        conn.execute(_INSERT_L, new_rows)
         changed = True
     return changed
 
