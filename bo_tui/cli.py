@@ -84,13 +84,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _resume_commit_jobs(store: Store) -> None:
     """R-SYNC-11: interrupted commit jobs resume when ``serve`` starts."""
-    try:
-        from .core.sync import jobs
-    except ImportError:
-        return
-    resume = getattr(jobs, "resume_interrupted", None) or getattr(jobs, "resume", None)
-    if resume is not None:
-        resume(store)
+    from .core.sync import jobs
+
+    taken = jobs.resume(store, background=True)
+    if taken:
+        print(f"bo-tui: resuming interrupted commit job(s) {', '.join(map(str, taken))}", file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -245,6 +243,178 @@ def cmd_preferences(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- check and sync (SPEC section 6, R-SYNC-*) --------------------------------------------
+
+
+def _who() -> str:
+    from .core.demo import os_login
+
+    return os_login()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .core.sync import check_campus
+
+    store = open_store(args)
+    with store.transaction() as session:
+        result = check_campus(session)
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        print(f"Campus staff with duplicate staff numbers: {len(result.duplicateStaffNumbers):,}")
+        for r in result.duplicateStaffNumbers:
+            print(f"  {r.staffNumber!r:<14} {r.lastName or ''}, {r.firstName or ''} (person {r.personId})")
+        print(f"Campus staff with no staff number: {len(result.noStaffNumber):,}")
+        for r in result.noStaffNumber:
+            print(f"  {r.lastName or ''}, {r.firstName or ''} (person {r.personId})")
+    return EXIT_OK if result.ok else EXIT_DATA
+
+
+def _print_commit(res) -> None:
+    print(
+        f"Commit: {res.applied:,} applied, {len(res.failures):,} failed, {res.skipped:,} unchanged"
+        + (f", {len(res.held):,} held" if res.held else "")
+    )
+    for f in res.failures[:20]:
+        print(f"  {f.staffNumber}: {f.message}")
+    if len(res.failures) > 20:
+        print(f"  … and {len(res.failures) - 20:,} more (bo-tui errors)")
+
+
+def _run_commit(store: Store, *, job: bool, force: bool):
+    from .core.sync import commit, jobs
+
+    who = _who()
+    if not job:
+        return commit.commit(store, who, force=force, progress=progress_line("commit"))
+    job_id = jobs.submit_commit_job(store, who, force=force)
+    show = progress_line(f"commit job {job_id}")
+    while not jobs.wait(job_id, 0.25):
+        with store.transaction() as session:
+            st = jobs.job_status(session, job_id)
+        show(st.processed, st.total)
+    with store.transaction() as session:
+        st = jobs.job_status(session, job_id)
+        if st.status != "completed":
+            raise UsageError(f"commit job {job_id} {st.status}: {st.message or ''}".strip())
+        show(st.total, st.total)
+        return commit.result(session, job_id)
+
+
+def cmd_sync_run(args: argparse.Namespace) -> int:
+    from .core import sync
+    from .core.sync import export
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    if args.report:
+        try:
+            export.format_of(args.report)
+        except ValueError as exc:
+            raise UsageError(f"--report: {exc}") from None
+    if (args.job or args.force) and not args.commit:
+        raise UsageError("--job and --force go with --commit")
+    store = open_store(args)
+    with store.transaction() as session:
+        sync.start(session, _who())
+    moved = sync.transfer_file(store, path, progress=progress_line("transfer"))
+    with store.transaction() as session:
+        sync.end(session)
+    with store.transaction() as session:
+        rep = sync.validate(session, details=False)
+        if args.report:
+            export.export(session, args.report)
+    result = _run_commit(store, job=args.job, force=args.force) if args.commit else None
+    transfer = {"accepted": moved.accepted, "rejected": moved.rejectedCount,
+                "firstRejected": [r.model_dump() for r in moved.rejected[:50]]}
+    if args.json:
+        with store.transaction() as session:
+            extra = {"transfer": transfer, "commit": result.as_dict() if result else None}
+            export.export_json(session, sys.stdout, extra=extra)
+    else:
+        print(f"Transfer: {moved.accepted:,} staged, {moved.rejectedCount:,} rejected")
+        for r in moved.rejected[:20]:
+            where = "; ".join(
+                (f"line {e['line']}" + (f", column {e['column']}" if e.get("column") else "") + ": "
+                 if e.get("line") else "") + f"{e['field']}: {e['message']}"
+                for e in r.errors[:3]
+            )
+            print(f"  {r.staffNumber or '(no staffNumber)'}: {where}")
+        _print_summary(rep.summary)
+        if args.report:
+            print(f"Report written to {args.report}")
+        if result is not None:
+            _print_commit(result)
+        else:
+            print("The sync is validated: review it in the TUI, then commit (bo-tui sync commit).")
+    return EXIT_DATA if moved.rejectedCount or (result and result.failures) else EXIT_OK
+
+
+def _print_summary(summary: dict) -> None:
+    from .core.sync.export import FIELD_LABELS, SUMMARY_LABELS
+
+    demo = summary["demographicDifferences"]
+    print(f"{SUMMARY_LABELS['demographicDifferences']}: {demo['total']:,}")
+    print("  " + ", ".join(f"{FIELD_LABELS[k]} {v:,}" for k, v in demo["fields"].items()))
+    for key, label in SUMMARY_LABELS.items():
+        if key != "demographicDifferences":
+            print(f"{label}: {summary[key]:,}")
+
+
+def cmd_sync_commit(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    result = _run_commit(store, job=args.job, force=args.force)
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        _print_commit(result)
+    return EXIT_DATA if result.failures else EXIT_OK
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    from .core.sync import status
+
+    store = open_store(args)
+    with store.transaction() as session:
+        st = status(session)
+    if args.json:
+        print_json(st.as_dict())
+        return EXIT_OK
+    s = st.sync
+    print(f"Sync: {s.state}" + (f" (#{s.syncId}, started by {s.startedBy} at {s.startedAt})" if s.syncId else ""))
+    if s.syncId:
+        print(f"  transferred {s.transferred:,}, rejected {s.rejected:,}")
+        if s.summary:
+            print(f"  validated at {s.validatedAt}: {s.creates:,} to create, {s.changes:,} to change")
+    j = st.job
+    if j:
+        print(f"Last commit job: #{j.jobId} {j.status}, {j.processed:,}/{j.total:,} processed, "
+              f"{j.failures:,} failed, started {j.startedAt}" + (f", finished {j.finishedAt}" if j.finishedAt else ""))
+        if j.message:
+            print(f"  {j.message}")
+    return EXIT_OK
+
+
+def cmd_sync_resume(args: argparse.Namespace) -> int:
+    from .core.sync import resume
+
+    store = open_store(args)
+    taken = resume(store, progress=progress_line("resume"))
+    print(f"Resumed commit job(s): {', '.join(map(str, taken))}" if taken else "No interrupted commit job.")
+    return EXIT_OK
+
+
+def cmd_sync_restart(args: argparse.Namespace) -> int:
+    from .core.sync import restart
+
+    store = open_store(args)
+    with store.transaction() as session:
+        info = restart(session)
+    print(f"Sync #{info.syncId} restarted: transferring, staged data discarded.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="bo-tui",
@@ -298,6 +468,34 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--set", action="append", metavar="NAME=VALUE", help="e.g. staffHousehold=off (repeatable)")
     pr.add_argument("--json", action="store_true", help="print one JSON document")
     pr.set_defaults(func=cmd_preferences)
+
+    ck = sub.add_parser("check", help="Check Campus Data: duplicate and missing staff numbers")
+    ck.add_argument("--json", action="store_true", help="print one JSON document")
+    ck.set_defaults(func=cmd_check)
+
+    sy = sub.add_parser("sync", help="staff synchronization from an HR file; commit, status, resume")
+    sy.set_defaults(func=lambda a: (sy.print_help(), EXIT_USAGE)[1])
+    sys_ = sy.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
+    run = sys_.add_parser("run", help="start, transfer FILE (JSON or CSV), end, validate; --commit")
+    run.add_argument("file", metavar="FILE", help="HR export: a JSON array or the CSV of SPEC section 9")
+    run.add_argument("--commit", action="store_true", help="also commit (else review in the TUI)")
+    run.add_argument("--job", action="store_true", help="commit as a background job, with progress")
+    run.add_argument("--force", action="store_true", help="confirm past the mass-change guard")
+    run.add_argument("--report", metavar="OUT", help="write the report: OUT.json, OUT.csv or OUT.pdf")
+    run.add_argument("--json", action="store_true", help="print the report and commit result as JSON")
+    run.set_defaults(func=cmd_sync_run)
+    co = sys_.add_parser("commit", help="commit the open, validated sync")
+    co.add_argument("--job", action="store_true", help="as a background job, with progress")
+    co.add_argument("--force", action="store_true", help="confirm past the mass-change guard")
+    co.add_argument("--json", action="store_true", help="print the commit result as JSON")
+    co.set_defaults(func=cmd_sync_commit)
+    stt = sys_.add_parser("status", help="the sync's state and the last commit job")
+    stt.add_argument("--json", action="store_true", help="print one JSON document")
+    stt.set_defaults(func=cmd_sync_status)
+    sys_.add_parser("resume", help="resume interrupted commit jobs").set_defaults(func=cmd_sync_resume)
+    sys_.add_parser("restart", help="back to transferring, staged data discarded").set_defaults(
+        func=cmd_sync_restart
+    )
 
     return p
 
