@@ -1,10 +1,5 @@
 """Staff members as the HR system sends them: create (R-DEMO-1/2, R-EMP-1, R-POS-1..4, R-HH-1),
-update (R-DEMO-3, R-EMP-2, R-POS-7, R-HH-2..4), read one, search (R-SRCH-1, R-POS-8), combine.
-
-Every service validates the whole payload before it writes anything (all field errors in one
-RuleViolation), then writes with a handful of bulk statements; the caller commits.
-Staff numbers compare case-insensitively and trimmed (``identities.staff_key``).
-"""
+update (R-DEMO-3, R-EMP-2, R-POS-7, R-HH-2..4), read one, search (R-SRCH-1, R-POS-8), combine."""
 
 from __future__ import annotations
 
@@ -125,6 +120,11 @@ def _check_create(
     _check_common(session, payload, errors, plan)
     if payload.household is not None and allow_household:
         hh.check_household(payload.household, "household", errors)
+
+
+# Every service validates the whole payload before it writes anything (all field errors in one
+# RuleViolation), then writes with a handful of prebuilt statements; the caller commits. Staff
+# numbers compare case-insensitively and trimmed (identities.staff_key).
 
 
 def create_staff(
