@@ -95,6 +95,15 @@ class StaffScreen(BaseScreen):
             value = self.query_one(f"#{box_id}", Input).value.strip()
             if value:
                 out[name] = value
+        last = out.get("lastName", "")
+        if "," in last and "firstName" not in out:
+            # "Brooks, Al" typed in the last-name box: the way names are written in Campus.
+            last, _, first = last.partition(",")
+            out["lastName"] = last.strip()
+            if first.strip():
+                out["firstName"] = first.strip()
+            if not out["lastName"]:
+                del out["lastName"]
         return out
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -109,6 +118,13 @@ class StaffScreen(BaseScreen):
     def action_focus_search(self) -> None:
         box = self.query_one("#staff-q-last", Input)
         box.focus()
+
+    def action_back(self) -> None:
+        # Escape in a search box goes to the results first; from the results, back to Home.
+        if isinstance(self.focused, Input):
+            self.query_one("#staff-table").focus()
+        else:
+            super().action_back()
 
     def action_refresh(self) -> None:
         self.load_page()

@@ -71,7 +71,8 @@ def preview_table(p: CombinePreview) -> Table:
         f"the other person (person {p.otherPersonId}) and "
         + n(p.identitiesDropped, "identity", "identities"),
     )
-    t.add_row("Stays", f"the base person's names and staff number (person {p.basePersonId})")
+    kept = "names" if "staff_number" in p.fieldsFilled else "names and staff number"
+    t.add_row("Stays", f"the base person (person {p.basePersonId}) with its {kept}")
     for w in p.warnings:
         t.add_row("[yellow]Note[/yellow]", f"[yellow]{w.message}[/yellow]")
     return t
@@ -120,7 +121,7 @@ class CombinePersonModal(BaseModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="combine-box"):
-            yield Static("Combine Person", classes="combine-title")
+            yield Static("Combine Person  [dim]Esc cancels[/dim]", classes="combine-title")
             yield Static("", id="combine-base", classes="combine-who")
             yield Static("", id="combine-other", classes="combine-who")
             yield Static("", id="combine-step", classes="combine-step")
@@ -185,11 +186,11 @@ class CombinePersonModal(BaseModal):
         label = self.query_one("#combine-step", Static)
         self.query_one("#combine-buttons").display = step == "preview"
         if step == "base":
-            label.update("1. Pick the base person: the staff member, who stays (Enter picks)")
+            label.update("1. Pick the base person: the staff member, who stays · Enter picks")
             switcher.current = "pick-base"
             self.query_one("#pick-base", PersonPicker).focus_box()
         elif step == "other":
-            label.update("2. Pick the other person, who is merged into the base (Enter picks)")
+            label.update("2. Pick the other person, merged into the base · Enter picks")
             picker = self.query_one("#pick-other", PersonPicker)
             picker.exclude = self.base.personId if self.base else None
             switcher.current = "pick-other"
@@ -200,7 +201,7 @@ class CombinePersonModal(BaseModal):
                 picker.search(box.value)
             picker.focus_box()
         elif step == "preview":
-            label.update("3. Check what moves, then confirm: this cannot be undone")
+            label.update("3. Check what moves · y combines (no undo) · b/o change a person")
             switcher.current = "combine-message"
             self.query_one("#combine-message", Static).update("Working out what moves…")
             self.load_preview(self.base.personId, self.other.personId)

@@ -185,7 +185,7 @@ class StaffDetailScreen(BaseScreen):
             "Hire date", "Termination date", "Status"
         )
         self.query_one("#positions-table", RowTable).add_columns(
-            "School", "Assign", "Title", "Description", "Start", "End", "Linked"
+            "School", "Asgn", "Title", "Description", "Start", "End", "Linked"
         )
         self.query_one("#detail-tabs").loading = True
         self.load()
@@ -212,9 +212,16 @@ class StaffDetailScreen(BaseScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
         pane = event.pane
+        if pane.id != self.query_one(TabbedContent).active:
+            return  # a stale event (keys pressed quickly): focusing would switch back to it
         for widget in pane.query("RowTable, .detail-body"):
             widget.focus()
             break
+
+    def on_data_table_row_selected(self, event) -> None:
+        # Enter on an employment or position edits it (identity rows are history).
+        if self.tab in _ADDABLE:
+            self.action_edit()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "add":
@@ -283,11 +290,12 @@ class StaffDetailScreen(BaseScreen):
         pos = self.query_one("#positions-table", RowTable)
         pos.clear()
         for x in p["positions"]:
+            desc = _v(x["titleDescription"])
             pos.add_row(
                 x["schoolNumber"],
                 _v(x["assignmentCode"]),
                 _v(x["titleCode"]),
-                _v(x["titleDescription"]),
+                desc if len(desc) <= 18 else desc[:17] + "…",
                 _v(x["startDate"]),
                 _v(x["endDate"]),
                 "linked" if x["linked"] else "",

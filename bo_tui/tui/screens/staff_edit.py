@@ -34,6 +34,15 @@ def error_target(path: str) -> str:
     return last.split("[", 1)[0] or path
 
 
+class FormFields(VerticalScroll):
+    """The fields' scroller: up/down move between fields (not scroll), as in a paper form."""
+
+    BINDINGS = [
+        Binding("down", "app.focus_next", "Next field", id="staff_form.next", show=False),
+        Binding("up", "app.focus_previous", "Previous field", id="staff_form.previous", show=False),
+    ]
+
+
 class StaffForm(BaseModal):
     """Fields, Save (ctrl+s, or Enter in the last field) and Cancel (Esc). ``save(session,
     values)`` gets the changed fields only (all of them with ``send_all``), as text or None."""
@@ -80,7 +89,7 @@ class StaffForm(BaseModal):
             if self.note:
                 yield Static(self.note, classes="form-note")
             yield Static("", id="form-error")
-            with VerticalScroll(id="form-fields"):
+            with FormFields(id="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
                         yield Label(f.label)

@@ -34,14 +34,14 @@ KIND_LABEL = {"staff": "staff", "employee": "no position", "student": "student",
 
 
 def person_line(p: persons_core.PersonSummary) -> str:
-    """``Brown, Allison · staff 10058 · 1979-12-26`` (what the picker shows of a person)."""
+    """``Brown, Allison · staff 10058 · 1979-12-26 · person 12`` (a picked person, one line)."""
     parts = [p.name]
     if (p.staffNumber or "").strip():
         parts.append(f"staff {p.staffNumber.strip()}")
     if p.studentNumber:
         parts.append(f"student {p.studentNumber}")
     if p.birthDate:
-        parts.append(f"born {p.birthDate}")
+        parts.append(p.birthDate)
     parts.append(KIND_LABEL.get(p.kind, p.kind) if p.kind != "staff" else "")
     return " · ".join(x for x in parts if x) + f" · person {p.personId}"
 
