@@ -142,3 +142,14 @@ async def test_R_CRED_2_generate_new_secret_after_warning_old_secret_fails():
         new = cred.get_credentials(s, reveal=True).clientSecret
         assert new != FIXED_SECRET
         assert cred.authenticate_client(s, "boi-7634-mo-0a1b2c3d", new) is not None
+
+
+async def test_R_CRED_1_empty_store_says_why_instead_of_the_values(tmp_path):
+    from bo_tui.store import Store
+
+    app = make_app(Store(f"sqlite:///{tmp_path / 'empty.db'}"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_credentials(pilot)
+        refused = app.screen.query_one("#cred-refused")
+        assert refused.display and "not a Campus user" in plain(refused)
+        assert not app.screen.query_one("LoadingIndicator").display

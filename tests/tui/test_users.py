@@ -114,3 +114,25 @@ async def test_users_read_only_without_user_admin():
         await settle(pilot)
         assert not isinstance(app.screen, RightsEditor | AdminConfirm)
     assert _user(st, "hrclerk").rights == [rights.DISTRICT_EMPLOYMENT]
+
+
+async def test_users_cannot_deactivate_themselves_and_giving_up_user_admin_asks():
+    st = fixed_store("users-selfguard", staff=0)
+    app = make_app(st)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_users(pilot)
+        await _go_to(pilot, LOGIN)
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, AdminConfirm)
+        assert app.screen.table.current.active
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("SelectionList").deselect(rights.USER_ADMIN)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminConfirm)
+        await pilot.press("enter")  # Cancel has the focus
+        await settle(pilot)
+    me = _user(st, LOGIN)
+    assert me.active and me.can(rights.USER_ADMIN)

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
 from bo_tui.core import credentials as cred_core
 from bo_tui.core import rights
@@ -100,6 +101,12 @@ class CredentialsScreen(BaseScreen):
         refused = self.query_one("#cred-refused", Static)
         refused.display = True
         refused.update(f"The API credentials are not shown: {escape(reason)}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The base screen notifies; here the spinner gives way to the reason (e.g. no district).
+        if event.state == WorkerState.ERROR and event.worker.group == "credentials":
+            error = event.worker.error
+            self._refuse(getattr(error, "message", None) or "the store could not be read.")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="credentials")
     def load(self, reveal: bool = False) -> None:

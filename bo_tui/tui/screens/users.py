@@ -198,15 +198,44 @@ class UsersScreen(BaseScreen):
             return
 
         def answered(chosen: set[str] | None) -> None:
-            if chosen is not None and chosen != set(user.rights):
+            if chosen is None or chosen == set(user.rights):
+                return
+            if user.username == self.app.login and rights.USER_ADMIN not in chosen:
+                self._confirm_self_demotion(user.username, chosen)
+            else:
                 self.save_rights(user.username, chosen)
 
         self._in_modal = True
         self.app.push_screen(RightsEditor(user), answered)
 
+    def _confirm_self_demotion(self, username: str, chosen: set[str]) -> None:
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.save_rights(username, chosen)
+
+        self._in_modal = True
+        self.app.push_screen(
+            AdminConfirm(
+                "Give up your own user administration?",
+                "Without the right 'User accounts and tool rights' you can no longer change "
+                "anyone's tool rights, your own included; another user administrator would "
+                "have to give it back.",
+                "Give it up",
+            ),
+            answered,
+        )
+
     def action_toggle_active(self) -> None:
         user = self.table.current
         if user is None or not self.can(rights.USER_ADMIN):
+            return
+        if user.username == self.app.login and user.active:
+            # An inactive acting user holds no rights at all: nobody could undo it here.
+            self.notify(
+                "You cannot deactivate yourself; ask another user administrator.",
+                title="Not deactivated",
+                severity="warning",
+            )
             return
         if not user.active:
             self.save_active(user.username, True)

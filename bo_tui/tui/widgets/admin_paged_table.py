@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
 Fetch = Callable[[Session, int, int], tuple[int, list[Any]]]
 
@@ -182,6 +183,11 @@ class AdminPagedTable(Vertical):
     def on_resize(self) -> None:
         if self.loaded and self._fit_widths() != self._widths:
             self._render_rows(self.table.cursor_row)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The screen's handler (the event bubbles on) says why; here only the stale "Loading…".
+        if event.state == WorkerState.ERROR and event.worker.group == "paged-table":
+            self.query_one(".paged-status", Static).update("Could not load this list.")
 
     # --- paging -----------------------------------------------------------------------
 
