@@ -40,8 +40,13 @@ def _loc_path(prefix: str, i: int) -> str:
     return f"{prefix}.householdLocations[{i}]"
 
 
+def _under(path: str, err: FieldError) -> FieldError:
+    field = path if err.field in ("", "address") else f"{path}.{err.field}"
+    return FieldError(field, err.message, err.rule)
+
+
 def check_household(household: HouseholdIn, prefix: str, errors: list[FieldError]) -> None:
-    """R-ADDR-1/2 (by the address engine) for every location; errors go to ``errors``."""
+    """R-ADDR-1/2/5 (by the address engine) for every location; errors go to ``errors``."""
     for i, loc in enumerate(household.householdLocations):
         path = _loc_path(prefix, i) + ".address"
         if loc.address is None:
@@ -51,6 +56,13 @@ def check_household(household: HouseholdIn, prefix: str, errors: list[FieldError
             addresses.check_payload(loc.address, path)
         except RuleViolation as exc:
             errors.extend(exc.errors)
+            continue
+        try:
+            # R-ADDR-5 now, not when resolving: an unparseable fullStreetAddress must fail the
+            # call before anything is written (the parse is cached for resolve).
+            addresses.normalized_key(loc.address)
+        except RuleViolation as exc:
+            errors.extend(_under(path, e) for e in exc.errors)
 
 
 def resolve_locations(

@@ -273,3 +273,16 @@ def test_campus_ui_household_address_edit_obeys_the_lock(shared):
         home = get_person(s, staff_id, today=DAY2)["household"]
     current = [loc for loc in home["householdLocations"] if loc["endDate"] is None]
     assert [loc["address"]["postOfficeBox"] for loc in current] == [True]
+
+
+def test_R_ADDR_5_unparseable_address_fails_before_anything_is_written(ref_store):
+    bad = {"fullStreetAddress": "!!!", "city": "Blaine", "state": "MN", "zip": "55123"}
+    data = _staff(household={"householdLocations": [{"address": LEXINGTON}, {"address": bad}]})
+    with ref_store.transaction() as s:
+        with pytest.raises(RuleViolation) as exc:
+            create_staff(s, parse_staff(data), today=DAY1)
+        # checked inside the same transaction: not even the first, valid address was created
+        assert s.scalar(select(func.count()).select_from(Address)) == 0
+    assert [e.field for e in exc.value.errors] == [
+        "household.householdLocations[1].address.fullStreetAddress"
+    ]
