@@ -282,11 +282,12 @@ def _print_commit(res) -> None:
 
 
 def _run_commit(store: Store, *, job: bool, force: bool):
-    from .core.sync import commit, jobs
+    from .core.sync import jobs
+    from .core.sync.commit import commit, result
 
     who = _who()
     if not job:
-        return commit.commit(store, who, force=force, progress=progress_line("commit"))
+        return commit(store, who, force=force, progress=progress_line("commit"))
     job_id = jobs.submit_commit_job(store, who, force=force)
     show = progress_line(f"commit job {job_id}")
     while not jobs.wait(job_id, 0.25):
@@ -298,7 +299,7 @@ def _run_commit(store: Store, *, job: bool, force: bool):
         if st.status != "completed":
             raise UsageError(f"commit job {job_id} {st.status}: {st.message or ''}".strip())
         show(st.total, st.total)
-        return commit.result(session, job_id)
+        return result(session, job_id)
 
 
 def cmd_sync_run(args: argparse.Namespace) -> int:

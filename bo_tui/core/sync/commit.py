@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex
 
 from ...store.crypto import vault
 from ...store.db import Store
@@ -120,7 +121,8 @@ def ensure_staff_key_index(session: Session) -> None:
     that index was declared lacks it, and each lookup would scan all persons. Idempotent."""
     for ix in _P.indexes:
         if ix.name == "ix_persons_staff_key":
-            ix.create(session.connection(), checkfirst=True)
+            # IF NOT EXISTS: reflection cannot see expression indexes on SQLite.
+            session.execute(CreateIndex(ix, if_not_exists=True))
 
 
 def _payload(raw: str, v) -> dict:

@@ -60,12 +60,16 @@ def export(session: Session, out: str | Path, *, sync_id: int | None = None) -> 
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def export_json(session: Session, fh: TextIO, *, sync_id: int | None = None, extra: dict | None = None) -> None:
+def export_json(
+    session: Session, fh: TextIO, *, sync_id: int | None = None, extra: dict | None = None
+) -> None:
     """The report document, written row by row (memory stays flat for any size)."""
     run = _run(session, sync_id)
     head = {
         "syncId": run.id,
-        "generatedAt": run.validated_at.replace(microsecond=0).isoformat() + "Z" if run.validated_at else None,
+        "generatedAt": run.validated_at.replace(microsecond=0).isoformat() + "Z"
+        if run.validated_at
+        else None,
         "summary": json.loads(run.summary),
     }
     fh.write(json.dumps(head, indent=2)[:-2] + ',\n  "details": {')
@@ -76,7 +80,7 @@ def export_json(session: Session, fh: TextIO, *, sync_id: int | None = None, ext
         fh.write("\n    ]")
     fh.write("\n  }")
     for key, value in (extra or {}).items():
-        fh.write(f',\n  {json.dumps(key)}: {json.dumps(value, default=str)}')
+        fh.write(f",\n  {json.dumps(key)}: {json.dumps(value, default=str)}")
     fh.write("\n}\n")
 
 
@@ -120,7 +124,10 @@ def _side_rows(cat: str, row: dict) -> list[dict]:
         side = row.get(system)
         if side is None:
             continue
-        base = {"system": "Campus" if system == "campus" else "HR", "staffNumber": row.get("staffNumber")}
+        base = {
+            "system": "Campus" if system == "campus" else "HR",
+            "staffNumber": row.get("staffNumber"),
+        }
         if isinstance(side, list):
             base.update(lastName=row.get("lastName"), firstName=row.get("firstName"))
             if not side:
@@ -210,7 +217,11 @@ COLUMNS = {
     "campusStaffNotInHr": _PERSON,
     "campusDuplicateStaffNumbers": _PERSON,
     "campusNoStaffNumber": _PERSON,
-    "possibleDuplicates": (*_PERSON[:6], ("birthDate", "Birth Date", 22), ("match", "Matched on", 40)),
+    "possibleDuplicates": (
+        *_PERSON[:6],
+        ("birthDate", "Birth Date", 22),
+        ("match", "Matched on", 40),
+    ),
 }
 
 
@@ -222,7 +233,9 @@ def _latin1(text) -> str:
     return str(text).replace("…", "...").encode("latin-1", errors="replace").decode("latin-1")
 
 
-def export_pdf(session: Session, out: str | Path, *, sync_id: int | None = None, now: dt.datetime | None = None) -> int:
+def export_pdf(
+    session: Session, out: str | Path, *, sync_id: int | None = None, now: dt.datetime | None = None
+) -> int:
     """The seed's report: title, "Generated on", "Page: n" on every page, the summary page,
     then each category's table with the Campus row above the HR row (differing fields bold).
     Returns the page count."""
@@ -234,7 +247,9 @@ def export_pdf(session: Session, out: str | Path, *, sync_id: int | None = None,
     class _Pdf(FPDF):
         def header(self) -> None:
             self.set_font("Helvetica", "B", 13)
-            self.cell(0, 7, "Staff Synchronization Validation Report", new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0, 7, "Staff Synchronization Validation Report", new_x="LMARGIN", new_y="NEXT"
+            )
             self.set_font("Helvetica", "", 8)
             self.cell(0, 4, f"Generated on {generated}", new_x="LMARGIN", new_y="NEXT")
             self.cell(0, 4, f"Page: {self.page_no()}", new_x="LMARGIN", new_y="NEXT")
@@ -285,7 +300,13 @@ def export_pdf(session: Session, out: str | Path, *, sync_id: int | None = None,
         if cat == "demographicDifferences":
             pdf.ln(4)
             pdf.set_font("Helvetica", "B", 9)
-            pdf.cell(0, 6, "Demographic Differences (continued): e-mails and phones", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(
+                0,
+                6,
+                "Demographic Differences (continued): e-mails and phones",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             _section(pdf, cat, _DEMO_EXTRA, iter_rows(session, cat, sync_id=run.id), title=False)
     pdf.output(str(out))
     return pdf.page_no()

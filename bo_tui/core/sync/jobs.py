@@ -257,3 +257,8 @@ def resume(
         else:
             run_job(store, job_id, progress=progress, today=today, claim=False)
     return taken
+
+
+def resume_interrupted(store: Store, *, today: dt.date | None = None) -> list[int]:
+    """At ``serve`` and TUI start (R-SYNC-11): resume interrupted jobs in background threads."""
+    return resume(store, background=True, today=today)

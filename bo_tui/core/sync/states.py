@@ -124,8 +124,9 @@ def start(session: Session, started_by: str) -> SyncInfo:
     run = open_run(session, lock=True)
     if run is not None:
         msg = (
-            f"a sync is already open ({run.state}, started by {run.started_by}); "
-            f"{NEXT_STEP[run.state]}, or restart it"
+            f"a sync is already open ({run.state}, started by {run.started_by}): "
+            f"{NEXT_STEP[run.state]}"
+            + ("" if run.state == VALIDATED else "; or restart it (`bo-tui sync restart`)")
         )
         raise Conflict(msg, [FieldError("state", msg, "R-SYNC-1")])
     run = SyncRun(
