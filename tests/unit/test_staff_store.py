@@ -36,6 +36,18 @@ def test_staff_round_trip(db):
         "ssn": "111-22-3333",
         "birthDate": "1978-01-15",
         "employments": [{"hireDate": "2010-08-01"}],
+        "household": {
+            "householdLocations": [
+                {
+                    "address": {
+                        "fullStreetAddress": "4321 W 109th Ave NW",
+                        "city": "Blaine",
+                        "state": "MN",
+                        "zip": "55434",
+                    }
+                }
+            ]
+        },
         "positions": [
             {
                 "schoolNumber": "010",
@@ -97,6 +109,9 @@ def test_staff_round_trip(db):
         ("Brown", True),
     ]
     assert got["ssn"] == "***-**-3333" and got["cellPhone"] == "555"
+    (loc,) = got["household"]["householdLocations"]
+    assert loc["address"]["addressId"] and loc["address"]["number"] == "4321"
+    assert got["household"]["memberCount"] == 1
     assert got["employments"][0]["terminationDate"] == "2020-06-30"
     assert sorted((p["schoolNumber"], p["linked"], p["endDate"]) for p in got["positions"]) == [
         ("020", False, "2022-01-01"),

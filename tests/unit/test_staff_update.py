@@ -232,3 +232,13 @@ def test_update_employment_rows_are_not_duplicated_on_resend(staff_store):
         _update(staff_store, {"employments": [{"hireDate": "2015-08-01"}]})
     with staff_store.transaction() as s:
         assert len(s.scalars(select(Employment)).all()) == 1
+
+
+def test_R_DEMO_1_staff_number_spelling_from_the_hr_system_wins(ref_store):
+    with ref_store.transaction() as s:
+        create_staff(
+            s, parse_staff({"staffNumber": "abc1", "lastName": "A", "firstName": "B"}), today=DAY1
+        )
+    result = _update(ref_store, {"staffNumber": "ABC1"}, number="abc1")
+    assert result.changes == ["staffNumber"] and result.staffNumber == "ABC1"
+    assert _get(ref_store, "abc1")["staffNumber"] == "ABC1"
