@@ -57,7 +57,7 @@ class StaffScreen(BaseScreen):
         Binding("slash", "focus_search", "Search", id="staff.search"),
         Binding("n", "next_page", "Next page", id="staff.next_page"),
         Binding("p", "prev_page", "Prev page", id="staff.prev_page"),
-        Binding("c", "combine", "Combine Person", id="staff.combine"),
+        Binding("c", "combine", "Combine", id="staff.combine"),
         Binding("r", "refresh", "Refresh", id="staff.refresh", show=False),
     ]
 
