@@ -8,7 +8,7 @@ import json
 
 from bo_tui.core import errorlog as log_core
 from bo_tui.tui.screens.errors import ErrorFilterModal
-from bo_tui.tui.widgets.admin_modals import AdminPrompt, AdminTextView
+from bo_tui.tui.widgets.admin_modals import AdminConfirm, AdminPrompt, AdminTextView
 
 from .conftest import fixed_store, make_app, settle
 
@@ -168,3 +168,36 @@ async def test_R_LOG_1_payload_viewer_shows_pretty_redacted_json():
     assert shown["staffNumber"] == "E00000"
     assert "123-45-6789" not in copied[0]
     assert copied[0].startswith("{\n  ")
+
+
+async def test_R_LOG_1_sort_cycles_and_export_asks_before_replacing(tmp_path):
+    app = make_app(log_store("errors-sort", n=12))
+    out = tmp_path / "log.pdf"
+    out.write_bytes(b"old")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_errors(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen.table.rows[0].errorDate == T0  # oldest first
+        await pilot.press("s")
+        await settle(pilot)
+        assert [r.action for r in app.screen.table.rows] == sorted(
+            r.action for r in app.screen.table.rows
+        )
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminConfirm)
+        await pilot.press("enter")  # Cancel has the focus: the file stays
+        await settle(pilot)
+        assert out.read_bytes() == b"old"
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+    assert out.read_bytes().startswith(b"%PDF-")

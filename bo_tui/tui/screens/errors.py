@@ -20,11 +20,19 @@ from bo_tui.core import credentials as cred_core
 from bo_tui.core import errorlog as log_core
 from bo_tui.core import rights
 
-from ..widgets.admin_modals import AdminPrompt, AdminTextView
+from ..widgets.admin_modals import AdminConfirm, AdminPrompt, AdminTextView
 from ..widgets.admin_paged_table import AdminPagedTable, Column
 from .base import BaseModal, BaseScreen
 
 ACTIONS = ("GET", "POST", "PUT", "DELETE", "FILE", "JOB")
+# ``s`` cycles through these (the core's sort keys); the first is the seed's newest-first.
+SORTS = (
+    ("-errorDate", "newest first"),
+    ("errorDate", "oldest first"),
+    ("action", "by action"),
+    ("path", "by path"),
+    ("message", "by message"),
+)
 
 
 def _date(value: str, field: str) -> tuple[dt.date | None, str | None]:
@@ -157,6 +165,7 @@ class ErrorLogScreen(BaseScreen):
         Binding("f", "filter", "Filter", id="errors.filter"),
         Binding("slash", "search", "Search text", id="errors.search"),
         Binding("x", "clear_filter", "Clear filter", id="errors.clear_filter"),
+        Binding("s", "sort", "Sort", id="errors.sort"),
         Binding("e", "export", "Export PDF", id="errors.export"),
         Binding("r", "refresh", "Refresh", id="errors.refresh"),
     ]
@@ -164,6 +173,7 @@ class ErrorLogScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.flt = log_core.ErrorFilter()
+        self.sort = 0
         self._in_modal = False
 
     def compose(self) -> ComposeResult:
@@ -186,8 +196,8 @@ class ErrorLogScreen(BaseScreen):
         yield Footer()
 
     def _fetch(self, session, offset: int, limit: int):
-        flt = self.flt
-        return log_core.count(session, flt), log_core.page(session, offset, limit, flt)
+        flt, sort = self.flt, SORTS[self.sort][0]
+        return log_core.count(session, flt), log_core.page(session, offset, limit, flt, sort)
 
     @staticmethod
     def _cells(e: log_core.ErrorEntry):
@@ -225,14 +235,15 @@ class ErrorLogScreen(BaseScreen):
             self.table.reload()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("payload", "filter", "search", "clear_filter", "export", "refresh"):
+        if action in ("payload", "filter", "search", "clear_filter", "export", "refresh", "sort"):
             return self.can(rights.BOI_ADMIN)
         return True
 
     def _show_filter(self) -> None:
         what = self.flt.describe()
         self.query_one("#errors-filter", Static).update(
-            f"Filter: [b]{escape(what)}[/b]  [dim]f filter · / text · x clear · ⏎ payload[/dim]"
+            f"Filter: [b]{escape(what)}[/b], {SORTS[self.sort][1]}  "
+            "[dim]f filter · / text · x clear · s sort · ⏎ payload[/dim]"
         )
 
     def apply(self, flt: log_core.ErrorFilter | None) -> None:
@@ -263,6 +274,11 @@ class ErrorLogScreen(BaseScreen):
             ),
             answered,
         )
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(SORTS)
+        self._show_filter()
+        self.table.reload(first_page=True)
 
     def action_clear_filter(self) -> None:
         self.apply(log_core.ErrorFilter())
@@ -298,8 +314,17 @@ class ErrorLogScreen(BaseScreen):
                         f"No folder {target.parent}", title="Not exported", severity="error"
                     )
                     return
-                self.notify(f"Exporting to {target}…")
-                self.export(target, self.flt)
+                if target.exists():
+                    self._push(
+                        AdminConfirm(
+                            "Replace the file?",
+                            f"{escape(str(target))} exists. Replace it with this export?",
+                            "Replace",
+                        ),
+                        lambda ok: ok and self._start_export(target),
+                    )
+                    return
+                self._start_export(target)
 
         self._push(
             AdminPrompt(
@@ -310,6 +335,10 @@ class ErrorLogScreen(BaseScreen):
             ),
             answered,
         )
+
+    def _start_export(self, target: Path) -> None:
+        self.notify(f"Exporting to {target}…")
+        self.export(target, self.flt)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="errors-export")
     def export(self, target: Path, flt: log_core.ErrorFilter) -> None:
