@@ -19,11 +19,11 @@ class RowTable(DataTable):
     """A row-cursor table: Enter opens the row (shown in the footer), j/k move like VisiData."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", id="table.open"),
-        Binding("j", "cursor_down", "Down", id="table.down", show=False),
-        Binding("k", "cursor_up", "Up", id="table.up", show=False),
-        Binding("g", "scroll_top", "Top", id="table.top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", id="table.bottom", show=False),
+        Binding("enter", "select_cursor", "Open", id="staff_table.open"),
+        Binding("j", "cursor_down", "Down", id="staff_table.down", show=False),
+        Binding("k", "cursor_up", "Up", id="staff_table.up", show=False),
+        Binding("g", "scroll_top", "Top", id="staff_table.top", show=False),
+        Binding("G", "scroll_bottom", "Bottom", id="staff_table.bottom", show=False),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -42,7 +42,8 @@ def person_line(p: persons_core.PersonSummary) -> str:
         parts.append(f"student {p.studentNumber}")
     if p.birthDate:
         parts.append(p.birthDate)
-    parts.append(KIND_LABEL.get(p.kind, p.kind) if p.kind != "staff" else "")
+    if p.kind == "employee":
+        parts.append("no position")
     return " · ".join(x for x in parts if x) + f" · person {p.personId}"
 
 
