@@ -33,8 +33,7 @@ CONSEQUENCES = {
     "staffEmploymentAssignments": "On: positions (district assignments) are read-only.",
     "staffHousehold": "On: the staff household and its address are read-only in Campus.",
     "allowHouseholdAddress": "Off: every household and address sent by the HR system is ignored.",
-    "massChangePercent": "A commit changing more than this % of Campus staff needs a confirmation"
-    " (0: no guard).",
+    "massChangePercent": "Commits changing over this % of Campus staff need confirming (0: off).",
     "massChangeMinimum": "…and only when it changes at least this many staff members.",
 }
 NUMBER_LABELS = {"massChangePercent": "Percent", "massChangeMinimum": "Minimum"}
