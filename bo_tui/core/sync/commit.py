@@ -83,7 +83,8 @@ def prepare(
         {
             "staff_number": sn,
             "seq": seq,
-            "action": "update" if pid else "create",
+            # A number several Campus persons share is an update that fails visibly (R-SYNC-5).
+            "action": "update" if pid or sn in diff.duplicated else "create",
             "status": "pending",
         }
         for sn, seq, pid, changed in rows

@@ -224,6 +224,7 @@ def resume(
     background: bool = False,
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    batch: int = BATCH,
 ) -> list[int]:
     """R-SYNC-11: continue every commit job whose runner died (kill -9, a crash, a reboot) or
     that stopped on an error. Items already done are never applied again. Returns the job ids
@@ -255,7 +256,7 @@ def resume(
         if background:
             _start_thread(store, job_id, today=today, claim=False)
         else:
-            run_job(store, job_id, progress=progress, today=today, claim=False)
+            run_job(store, job_id, progress=progress, today=today, claim=False, batch=batch)
     return taken
 
 

@@ -104,6 +104,7 @@ class Diff:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     fields: dict[str, int] = field(default_factory=lambda: {f: 0 for f in DEMOGRAPHIC_FIELDS})
     changed: set[str] = field(default_factory=set)  # matched staff numbers with work to do
+    duplicated: set[str] = field(default_factory=set)  # staged numbers shared by Campus persons
     creates: int = 0
     campus_staff: int = 0
 
@@ -717,7 +718,7 @@ def compare(session: Session, run: SyncRun, *, today: dt.date | None = None) -> 
     today = today or dt.date.today()
     prefs = get_preferences(session)
     dup = match(session, run.id)
-    diff = Diff()
+    diff = Diff(duplicated=dup)
     names = {
         sn: (last, first)
         for sn, last, first in session.execute(
