@@ -561,7 +561,7 @@ def test_R_ADDR_5_any_usaddress_failure_is_a_field_error(monkeypatch):
     monkeypatch.setattr(A.usaddress, "tag", boom)
     try:
         with pytest.raises(RuleViolation) as exc:
-            parse_full("9 Some Odd Rd")
+            parse_full("9 Some-Odd Rd")
         assert exc.value.errors[0].rule == "R-ADDR-5"
     finally:
         A.cache_clear()
