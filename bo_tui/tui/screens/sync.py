@@ -1,0 +1,594 @@
+"""The synchronization wizard (SPEC sections 6 and 10, R-SYNC-1 … R-SYNC-11): Check Campus Data,
+start, transfer via file or API with a live count, end, validate, review, commit or commit job."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Group
+from rich.markup import escape
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from bo_tui.core import rights
+from bo_tui.core import sync as sync_core
+from bo_tui.core.sync import states
+from bo_tui.core.sync.commit import result as commit_result
+
+from ..messages import DataChanged, ProgressMade
+from ..widgets.big_table import BigTable, Column, Row
+from .base import BaseScreen
+from .sync_modals import CheckCampusModal, CommitConfirmModal, PathSuggester, list_source
+
+STEPS = (
+    ("check", "Check"),
+    ("start", "Start"),
+    ("transfer", "Transfer"),
+    ("end", "End"),
+    ("validate", "Validate"),
+    ("review", "Review"),
+    ("commit", "Commit"),
+)
+# The step each state is at (the ones before it are done).
+STEP_OF_STATE = {
+    states.NONE: "check",
+    states.TRANSFERRING: "transfer",
+    states.TRANSFERRED: "validate",
+    states.VALIDATED: "review",
+    states.COMMITTING: "commit",
+    states.COMMITTED: "commit",
+}
+SYNC_COMMIT_LIMIT = 500  # R-SYNC-6: above this, the commit job is the better way
+OUTCOME_COLUMNS = [
+    Column("staffNumber", "Staff Number", 12),
+    Column("outcome", "Outcome", 8),
+    Column("message", "Reason", 120),
+]
+# The guidance under the status, per state: what to do next and with which key.
+NEXT = {
+    states.NONE: "Check Campus data [b]c[/b] until it is clean, then Start Transfer [b]s[/b].",
+    states.TRANSFERRING: (
+        "Transfer the HR staff: type the path of an HR file (JSON or CSV) below and press Enter "
+        "[b]f[/b], or let the HR system call the API. End Transfer [b]e[/b] once data arrived."
+    ),
+    states.TRANSFERRED: "Validate [b]v[/b] to compare the HR staff with Campus.",
+    states.VALIDATED: (
+        "Review the report [b]o[/b] (hold back staff with space), then Commit [b]m[/b] or "
+        "Submit Commit Job [b]b[/b]. Campus changed? Validate again [b]v[/b]. HR data changed? "
+        "Restart Transfer [b]r[/b]."
+    ),
+    states.COMMITTING: "The commit job is running; progress below.",
+    states.COMMITTED: "The last sync is committed. Start a new one with [b]s[/b].",
+}
+
+
+def _when(iso: str | None) -> str:
+    return iso.replace("T", " ").removesuffix("Z")[:16] if iso else "—"
+
+
+def _eta(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class SyncScreen(BaseScreen):
+    TITLE = "Synchronization"
+    DEFAULT_CSS = """
+    SyncScreen #sync-body { padding: 0 1; }
+    SyncScreen #sync-steps { height: 1; margin: 1 0 0 0; }
+    SyncScreen #sync-status { height: auto; margin: 1 0 0 0; }
+    SyncScreen #sync-next { height: auto; margin: 1 0 0 0; color: $text-muted; }
+    SyncScreen #sync-refused { height: auto; color: $warning; }
+    SyncScreen .sync-panel { height: auto; margin: 1 0 0 0; }
+    SyncScreen #sync-path-row { height: 1; }
+    SyncScreen #sync-path-row Label { width: auto; padding: 0 1 0 0; }
+    SyncScreen #sync-path { width: 1fr; border: none; height: 1; padding: 0; }
+    SyncScreen #sync-path:focus { background: $boost; }
+    SyncScreen ProgressBar { height: 1; margin: 1 0 0 0; }
+    SyncScreen #sync-outcome { height: 8; margin: 1 0 0 0; border: round $primary 40%; }
+    SyncScreen #sync-busy { height: auto; color: $accent; }
+    """
+    BINDINGS = [
+        Binding("c", "check", "Check Campus data", id="sync.check"),
+        Binding("s", "start", "Start transfer", id="sync.start"),
+        Binding("f", "transfer_file", "Transfer file", id="sync.transfer_file"),
+        Binding("e", "end", "End transfer", id="sync.end"),
+        Binding("v", "validate", "Validate", id="sync.validate"),
+        Binding("o", "review", "Review", id="sync.review"),
+        Binding("m", "commit", "Commit", id="sync.commit"),
+        Binding("b", "submit_job", "Commit job", id="sync.submit_job"),
+        Binding("r", "restart", "Restart", id="sync.restart"),
+        Binding("l", "error_log", "Error log", id="sync.error_log", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.info: sync_core.SyncInfo | None = None
+        self.job: sync_core.JobStatus | None = None
+        self.held = 0
+        self.busy: str | None = None  # what runs now ("transfer", "validate", …)
+        self.job_id: int | None = None
+        self.result: sync_core.CommitResult | None = None
+        self._rate: tuple[float, int] | None = None  # (start time, processed at start)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with VerticalScroll(id="sync-body"):
+            yield Static("", id="sync-refused")
+            yield Static("", id="sync-steps")
+            yield Static("Loading…", id="sync-status")
+            yield Static("", id="sync-next")
+            with Vertical(id="sync-transfer", classes="sync-panel"):
+                with Horizontal(id="sync-path-row"):
+                    yield Label("HR file:")
+                    yield Input(
+                        placeholder="path of a JSON or CSV file (→ completes, Enter transfers)",
+                        suggester=PathSuggester(),
+                        id="sync-path",
+                    )
+                yield ProgressBar(total=100, show_eta=False, id="sync-transfer-bar")
+                yield Static("", id="sync-transfer-msg")
+            yield Static("", id="sync-busy")
+            with Vertical(id="sync-job", classes="sync-panel"):
+                yield ProgressBar(total=100, show_eta=False, id="sync-job-bar")
+                yield Static("", id="sync-job-msg")
+            yield Static("", id="sync-result", classes="sync-panel")
+            yield BigTable(
+                OUTCOME_COLUMNS, fixed_columns=1, empty_text="No failures.", id="sync-outcome"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for w in ("#sync-transfer", "#sync-transfer-bar", "#sync-job", "#sync-outcome"):
+            self.query_one(w).display = False
+        if not self.can(rights.BOI_ADMIN):
+            self.query_one("#sync-refused", Static).update(
+                f"Read only: {escape(self.why_not(rights.BOI_ADMIN))}"
+            )
+        self._poll_timer = self.set_interval(1.0, self._poll, pause=True)
+        self.load_state()
+
+    def on_screen_resume(self) -> None:
+        self.load_state()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        # While the API (or a file) is filling the sync, or a job runs: a live count.
+        if self.info and self.info.state in (states.TRANSFERRING, states.COMMITTING):
+            self.load_state()
+
+    @work(thread=True, exclusive=True, group="sync-state", exit_on_error=False)
+    def load_state(self) -> None:
+        app = self.app
+        with app.store.session() as s:
+            st = sync_core.status(s)
+            held = len(states.held_staff(s, st.sync.syncId)) if st.sync.syncId else 0
+        app.call_from_thread(self.show_state, st, held)
+
+    def show_state(self, st: sync_core.SyncStatus, held: int) -> None:
+        self.info, self.job, self.held = st.sync, st.job, held
+        info = self.info
+        self._show_steps(info.state)
+        t = Table.grid(padding=(0, 2))
+        for _ in range(5):
+            t.add_column()
+        t.add_row(
+            "[b]Date Started (UTC)[/b]",
+            "[b]Started By[/b]",
+            "[b]Staff Transferred[/b]",
+            "[b]Rejected[/b]",
+            "[b]State[/b]",
+        )
+        t.add_row(
+            _when(info.startedAt) if info.syncId else "—",
+            escape(info.startedBy or "—"),
+            f"{info.transferred:,}",
+            f"{info.rejected:,}",
+            f"[b]{info.state.upper()}[/b]",
+        )
+        out = t
+        if info.state == states.VALIDATED:
+            v = Table.grid(padding=(0, 2))
+            for _ in range(5):
+                v.add_column()
+            v.add_row(
+                "[b]Creates[/b]",
+                "[b]Changes[/b]",
+                "[b]Held[/b]",
+                "[b]Campus staff[/b]",
+                "[b]Validated (UTC)[/b]",
+            )
+            v.add_row(
+                f"{info.creates:,}",
+                f"{info.changes:,}",
+                f"{held:,}",
+                f"{info.campusStaff:,}",
+                _when(info.validatedAt),
+            )
+            out = Group(t, "", v)
+        self.query_one("#sync-status", Static).update(out)
+        self.query_one("#sync-next", Static).update(NEXT.get(info.state, ""))
+        transferring = info.state == states.TRANSFERRING
+        self.query_one("#sync-transfer").display = transferring
+        committing = info.state == states.COMMITTING or (
+            self.busy == "commit" or (self.job_id is not None and self.result is None)
+        )
+        self.query_one("#sync-job").display = committing
+        if info.state == states.COMMITTING and self.job is not None:
+            self.job_id = self.job.jobId
+            self._show_job(self.job)
+        if info.state == states.COMMITTED and self.job_id is not None and self.result is None:
+            self.load_result(self.job_id)
+        elif info.state == states.COMMITTED and self.result is None and self.job is not None:
+            self.query_one("#sync-result", Static).update(
+                f"Last commit job {self.job.jobId}: {escape(self.job.message or self.job.status)} "
+                f"(finished {_when(self.job.finishedAt)}). Failures are in the error log [b]l[/b]."
+            )
+        if info.state in (states.TRANSFERRING, states.COMMITTING):
+            self._poll_timer.resume()
+        else:
+            self._poll_timer.pause()
+        self.refresh_bindings()
+
+    def _show_steps(self, state: str) -> None:
+        at = STEP_OF_STATE.get(state, "start")
+        names = [k for k, _ in STEPS]
+        parts = []
+        for key, label in STEPS:
+            if state == states.COMMITTED or names.index(key) < names.index(at):
+                parts.append(f"[green]✓ {label}[/green]")
+            elif key == at:
+                parts.append(f"[reverse b] {label} [/reverse b]")
+            else:
+                parts.append(f"[dim]{label}[/dim]")
+        self.query_one("#sync-steps", Static).update(" › ".join(parts))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        state = self.info.state if self.info else None
+        if action in ("back", "error_log", "check"):
+            return True
+        if state is None:
+            return False
+        allowed = {
+            "start": state in (states.NONE, states.COMMITTED),
+            "transfer_file": state == states.TRANSFERRING,
+            "end": state == states.TRANSFERRING,
+            "validate": state in (states.TRANSFERRED, states.VALIDATED),
+            "review": state in (states.VALIDATED, states.COMMITTING, states.COMMITTED)
+            and bool(self.info and self.info.summary),
+            "commit": state == states.VALIDATED,
+            "submit_job": state == states.VALIDATED,
+            "restart": state in (states.TRANSFERRING, states.TRANSFERRED, states.VALIDATED),
+        }.get(action, True)
+        if not allowed:
+            return False
+        if action == "end" and not (self.info and self.info.transferred):
+            return None  # R-SYNC-3: shown, but only once data arrived
+        if self.busy and action != "review":
+            return None
+        return True
+
+    def _may_write(self) -> bool:
+        if self.can(rights.BOI_ADMIN):
+            return True
+        self.notify(self.why_not(rights.BOI_ADMIN), title="Not allowed", severity="warning")
+        return False
+
+    def _begin(self, what: str, text: str) -> None:
+        self.busy = what
+        self.query_one("#sync-busy", Static).update(text)
+        self.refresh_bindings()
+
+    def _done(self) -> None:
+        self.busy = None
+        self.query_one("#sync-busy", Static).update("")
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The base screen reports the failure; here the wizard only leaves its busy state.
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group in (
+            "sync-step",
+            "sync-transfer",
+            "sync-commit",
+        ):
+            self._done()
+            self.query_one("#sync-transfer-bar").display = False
+            self.load_state()
+
+    # --- Check Campus Data ---------------------------------------------------------------------
+
+    def action_check(self) -> None:
+        self._begin("check", "Checking Campus data…")
+        self.run_check()
+
+    @work(thread=True, exclusive=True, group="sync-step", exit_on_error=False)
+    def run_check(self) -> None:
+        app = self.app
+        with app.store.session() as s:
+            check = sync_core.check_campus(s)
+        app.call_from_thread(self._checked, check)
+
+    def _checked(self, check) -> None:
+        self._done()
+        self.app.push_screen(CheckCampusModal(check))
+
+    # --- start, end, restart, validate ---------------------------------------------------------
+
+    def _step(self, what: str, text: str, fn) -> None:
+        if not self._may_write():
+            return
+        self._begin(what, text)
+        self.run_step(what, fn)
+
+    @work(thread=True, exclusive=True, group="sync-step", exit_on_error=False)
+    def run_step(self, what: str, fn) -> None:
+        app = self.app
+        with app.store.transaction() as s:
+            out = fn(s)
+        app.call_from_thread(self._stepped, what, out)
+
+    def _stepped(self, what: str, out) -> None:
+        self._done()
+        if what == "start":
+            self.result = self.job_id = None
+            self.query_one("#sync-outcome").display = False
+            self.query_one("#sync-result", Static).update("")
+            self.query_one("#sync-transfer-msg", Static).update("")
+            self.notify("Transfer started: send the HR staff now.", title="Start Transfer")
+            self.call_after_refresh(self.query_one("#sync-path").focus)
+        elif what == "end":
+            self.notify(f"{out.transferred:,} staff members transferred.", title="Transfer ended")
+        elif what == "restart":
+            self.query_one("#sync-transfer-msg", Static).update("")
+            self.notify("Staged data discarded; transfer again.", title="Transfer restarted")
+        elif what == "validate":
+            s = out.summary
+            self.notify(
+                f"{s['demographicDifferences']['total']:,} demographic differences, "
+                f"{s['hrStaffNotInCampus']:,} HR staff not in Campus. Review with o.",
+                title="Validated",
+            )
+            self.app.post_message(DataChanged("sync-validated"))
+        self.load_state()
+
+    def action_start(self) -> None:
+        login = self.app.login
+        self._step("start", "Starting…", lambda s: sync_core.start(s, login))
+
+    def action_end(self) -> None:
+        if not (self.info and self.info.transferred):
+            self.notify("End Transfer is possible once data was transferred.", severity="warning")
+            return
+        self._step("end", "Ending the transfer…", sync_core.end)
+
+    def action_restart(self) -> None:
+        self._step("restart", "Restarting…", sync_core.restart)
+
+    def action_validate(self) -> None:
+        self._step(
+            "validate",
+            "Validating: comparing HR staff with Campus…",
+            lambda s: sync_core.validate(s, details=False),
+        )
+
+    def action_review(self) -> None:
+        self.app.open_screen("report")
+
+    def action_error_log(self) -> None:
+        self.app.open_screen("errors")
+
+    # --- transfer via file --------------------------------------------------------------------
+
+    def action_transfer_file(self) -> None:
+        path_input = self.query_one("#sync-path", Input)
+        if not path_input.value.strip():
+            path_input.focus()
+            self.notify("Type the path of the HR file, then Enter.", timeout=3)
+            return
+        self._transfer(path_input.value.strip())
+
+    @on(Input.Submitted, "#sync-path")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        # Enter takes the completion shown, as a shell's Tab would.
+        suggestion = getattr(event.input, "_suggestion", "")
+        if value and not Path(value).expanduser().exists() and suggestion.startswith(value):
+            value = suggestion
+            event.input.value = value
+        if value:
+            self._transfer(value)
+
+    def action_back(self) -> None:
+        # Escape in the path field leaves the field, not the screen.
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+            return
+        super().action_back()
+
+    def _transfer(self, raw: str) -> None:
+        if not self._may_write() or self.busy:
+            return
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            self.query_one("#sync-transfer-msg", Static).update(
+                f"[red]No such file: {escape(str(path))}[/red]"
+            )
+            return
+        bar = self.query_one("#sync-transfer-bar", ProgressBar)
+        bar.display = True
+        bar.update(total=max(1, path.stat().st_size), progress=0)
+        self.query_one("#sync-transfer-msg", Static).update(f"Reading {escape(path.name)}…")
+        self._begin("transfer", "")
+        self._poll_timer.resume()
+        self.run_transfer(str(path))
+
+    @work(thread=True, exclusive=True, group="sync-transfer", exit_on_error=False)
+    def run_transfer(self, path: str) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(ProgressMade("transfer", done, total))
+
+        result = sync_core.transfer_file(self.app.store, path, progress=progress)
+        self.app.call_from_thread(self._transferred, Path(path).name, result)
+
+    def _transferred(self, name: str, r) -> None:
+        self._done()
+        self.set_focus(None)  # the wizard's keys again (e: End Transfer)
+        self.query_one("#sync-transfer-bar").display = False
+        lines = [
+            f"{escape(name)}: [b]{r.accepted:,}[/b] accepted, [b]{r.rejectedCount:,}[/b] rejected "
+            f"of {r.records:,} records."
+        ]
+        for rej in r.rejected[:5]:
+            first = rej.errors[0] if rej.errors else {}
+            where = first.get("field", "") if isinstance(first, dict) else ""
+            msg = first.get("message", "") if isinstance(first, dict) else str(first)
+            lines.append(
+                f"  [red]✗[/red] {escape(str(rej.staffNumber or '?'))}: {escape(where)} {escape(msg)}"
+            )
+        if r.rejectedCount:
+            lines.append("  [dim]Every rejected record is in the error log (l).[/dim]")
+        self.query_one("#sync-transfer-msg", Static).update("\n".join(lines))
+        self.load_state()
+
+    # --- commit --------------------------------------------------------------------------------
+
+    def action_commit(self) -> None:
+        self._ask_commit(background=False)
+
+    def action_submit_job(self) -> None:
+        self._ask_commit(background=True)
+
+    def _ask_commit(self, *, background: bool) -> None:
+        if not self._may_write() or self.busy:
+            return
+        self._begin("guard", "Counting what the commit would change…")
+        self.load_guard(background)
+
+    @work(thread=True, exclusive=True, group="sync-step", exit_on_error=False)
+    def load_guard(self, background: bool) -> None:
+        app = self.app
+        with app.store.session() as s:
+            counts = sync_core.guard_counts(s)
+        app.call_from_thread(self._confirm_commit, counts, background)
+
+    def _confirm_commit(self, counts, background: bool) -> None:
+        self._done()
+        if not background and counts.total >= SYNC_COMMIT_LIMIT:
+            self.notify(
+                f"{counts.total:,} staff members to commit: the commit job (b) shows progress "
+                "and survives a restart.",
+                title="Large commit",
+                severity="warning",
+            )
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._run_commit(background, force=counts.needs_confirmation)
+
+        self.app.push_screen(CommitConfirmModal(counts, self.held, background=background), answered)
+
+    def _run_commit(self, background: bool, *, force: bool) -> None:
+        self.result = None
+        self.query_one("#sync-result", Static).update("")
+        self.query_one("#sync-outcome").display = False
+        self.query_one("#sync-job").display = True
+        self.query_one("#sync-job-bar", ProgressBar).update(total=None, progress=0)
+        self.query_one("#sync-job-msg", Static).update("Preparing the commit…")
+        self._rate = None
+        self._begin("commit", "")
+        if background:
+            self.run_submit(force)
+        else:
+            self.run_commit(force)
+
+    @work(thread=True, exclusive=True, group="sync-commit", exit_on_error=False)
+    def run_commit(self, force: bool) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(ProgressMade("commit", done, total))
+
+        result = sync_core.commit(self.app.store, self.app.login, force=force, progress=progress)
+        self.app.call_from_thread(self._committed, result)
+
+    @work(thread=True, exclusive=True, group="sync-commit", exit_on_error=False)
+    def run_submit(self, force: bool) -> None:
+        job_id = sync_core.submit_commit_job(self.app.store, self.app.login, force=force)
+        self.app.call_from_thread(self._submitted, job_id)
+
+    def _submitted(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.notify(
+            f"Commit job {job_id} submitted; it runs in the background.", title="Commit job"
+        )
+        self._poll_timer.resume()
+        self.load_state()
+
+    def on_progress_made(self, message: ProgressMade) -> None:
+        if message.group == "transfer":
+            self.query_one("#sync-transfer-bar", ProgressBar).update(
+                total=max(1, message.total), progress=message.done
+            )
+        elif message.group == "commit":
+            self._show_progress(message.done, message.total)
+
+    def _show_job(self, job: sync_core.JobStatus) -> None:
+        self._show_progress(job.processed, job.total, failures=job.failures)
+        if job.status in ("completed", "failed"):
+            self._poll_timer.pause()
+
+    def _show_progress(self, done: int, total: int, *, failures: int | None = None) -> None:
+        self.query_one("#sync-job").display = True
+        self.query_one("#sync-job-bar", ProgressBar).update(total=max(1, total), progress=done)
+        now = time.monotonic()
+        if self._rate is None:
+            self._rate = (now, done)
+        t0, d0 = self._rate
+        rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0
+        eta = f"ETA {_eta((total - done) / rate)}" if rate > 0 else "ETA —"
+        fails = f" · {failures:,} failed" if failures else ""
+        self.query_one("#sync-job-msg", Static).update(
+            f"{done:,} of {total:,} staff members{fails} · {rate:,.0f}/s · {eta}"
+        )
+
+    def _committed(self, result: sync_core.CommitResult) -> None:
+        self._done()
+        self.job_id = result.jobId
+        self.show_result(result)
+        self.load_state()
+
+    @work(thread=True, exclusive=True, group="sync-result", exit_on_error=False)
+    def load_result(self, job_id: int) -> None:
+        app = self.app
+        with app.store.session() as s:
+            result = commit_result(s, job_id)
+        app.call_from_thread(self._job_finished, result)
+
+    def _job_finished(self, result: sync_core.CommitResult) -> None:
+        self._done()
+        self.show_result(result)
+
+    def show_result(self, r: sync_core.CommitResult) -> None:
+        self.result = r
+        self.query_one("#sync-job").display = False
+        self.query_one("#sync-result", Static).update(
+            f"[b]Committed[/b] (job {r.jobId}): [green]{len(r.successes):,} in sync[/green] "
+            f"({r.applied:,} applied, {r.skipped:,} unchanged) · "
+            f"[red]{len(r.failures):,} failed[/red] · [yellow]{len(r.held):,} held back[/yellow]. "
+            "Failures and their reasons are also in the error log [b]l[/b]."
+        )
+        rows = [Row(f.staffNumber, ((f.staffNumber, "failed", f.message),)) for f in r.failures]
+        rows += [Row(sn, ((sn, "held", "held back by the review; not applied"),)) for sn in r.held]
+        table = self.query_one("#sync-outcome", BigTable)
+        table.display = bool(rows)
+        table.set_source(list_source(rows))
+        self.notify(
+            f"{r.applied:,} applied, {len(r.failures):,} failed, {len(r.held):,} held.",
+            title="HR Sync Commit",
+        )
+        self.app.post_message(DataChanged("sync-committed"))
