@@ -4,7 +4,6 @@ recent errors, gathered in one read-only call (SPEC section 10, Home)."""
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 from pydantic import BaseModel
 from sqlalchemy import exists, func, select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import Address, District, Person, Position, School, User
 from ..store.models.integration import ErrorLogEntry, Message
+from . import sync
 
 
 class Overview(BaseModel):
@@ -22,22 +22,15 @@ class Overview(BaseModel):
     staff: int = 0
     schools: int = 0
     addresses: int = 0
-    sync_state: str | None = None
-    next_step: str | None = None
+    sync_state: str = "none"
+    sync_started_by: str | None = None
+    sync_transferred: int = 0
     unread_messages: int | None = None
     errors_24h: int | None = None
 
     @property
     def empty(self) -> bool:
         return self.persons == 0
-
-
-def _optional(module: str):
-    """Parts that arrive with their own issues are read only when they are installed."""
-    try:
-        return import_module(f"bo_tui.core.{module}")
-    except ModuleNotFoundError:
-        return None
 
 
 def home_overview(session: Session, *, username: str | None, now: dt.datetime) -> Overview:
@@ -57,9 +50,12 @@ def home_overview(session: Session, *, username: str | None, now: dt.datetime) -
         schools=session.scalar(select(func.count()).select_from(School)) or 0,
         addresses=session.scalar(select(func.count()).select_from(Address)) or 0,
     )
-    sync = _optional("sync")
-    if sync is not None and hasattr(sync, "overview"):
-        ov.sync_state, ov.next_step = sync.overview(session)
+    run = sync.current(session)
+    ov.sync_state, ov.sync_started_by, ov.sync_transferred = (
+        run.state,
+        run.startedBy,
+        run.transferred,
+    )
     if username:
         ov.unread_messages = (
             session.scalar(

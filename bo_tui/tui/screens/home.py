@@ -15,6 +15,15 @@ from ..messages import DataChanged, ProgressMade
 from .base import BaseScreen
 
 DEMO_STAFF = 3000
+# What to do next, in the app's own terms (the core's hints name API calls).
+NEXT_STEP = {
+    "none": "Next: 3 Synchronization → Check Campus Data, then Start Transfer.",
+    "transferring": "Next: transfer the HR file (3), then End Transfer.",
+    "transferred": "Next: Validate (3).",
+    "validated": "Next: review the report (4), then Commit (3).",
+    "committing": "A commit job is running (3).",
+    "committed": "Synced. Start a new sync when HR data changes.",
+}
 
 
 class HomeScreen(BaseScreen):
@@ -50,7 +59,21 @@ class HomeScreen(BaseScreen):
                 with Vertical(classes="card", id="card-inbox"):
                     yield Label("Attention", classes="card-title")
                     yield Static("", id="home-attention")
+            yield Static(self._screen_keys(), id="home-keys")
         yield Footer()
+
+    @staticmethod
+    def _screen_keys() -> str:
+        """Every screen with its key, so a newcomer sees where everything is."""
+        from ..registry import SCREENS
+
+        items = [f"[b]{s.key}[/b] {s.title}" for s in SCREENS if s.id != "home" and s.available()]
+        half = (len(items) + 1) // 2
+        rows = []
+        for left, right in zip(items[:half], items[half:] + [""], strict=False):
+            pad = 30 - len(left.replace("[b]", "").replace("[/b]", ""))
+            rows.append(f"{left}{' ' * max(pad, 2)}{right}")
+        return "[dim]Screens[/dim]  (ctrl+p finds every screen and action)\n" + "\n".join(rows)
 
     def on_mount(self) -> None:
         self.query_one("#demo-offer").display = False
@@ -83,16 +106,16 @@ class HomeScreen(BaseScreen):
             f"Persons    {ov.persons:>9,}\nStaff      {ov.staff:>9,}\n"
             f"Schools    {ov.schools:>9,}\nAddresses  {ov.addresses:>9,}"
         )
-        if ov.sync_state is None:
-            sync = "[dim]Synchronization is not available in this build.[/dim]"
-        else:
-            sync = f"State: [b]{ov.sync_state}[/b]\n{ov.next_step or ''}"
+        sync = f"State: [b]{ov.sync_state}[/b]"
+        if ov.sync_started_by:
+            sync += f"\nby {ov.sync_started_by}, {ov.sync_transferred:,} staff"
+        sync += f"\n[dim]{NEXT_STEP.get(ov.sync_state, '')}[/dim]"
         self.query_one("#home-sync", Static).update(sync)
         lines = []
         if ov.unread_messages is not None:
-            lines.append(f"Unread      {ov.unread_messages:>5}  [dim][8][/dim]")
+            lines.append(f"Unread     {ov.unread_messages:>5} [dim][8][/dim]")
         if ov.errors_24h is not None:
-            lines.append(f"Errors 24h  {ov.errors_24h:>5}  [dim][6][/dim]")
+            lines.append(f"Errors 24h {ov.errors_24h:>5} [dim][6][/dim]")
         if app.user is None:
             lines.append(f"[yellow]Login {app.login} is not a Campus user.[/yellow]")
         self.query_one("#home-attention", Static).update(
