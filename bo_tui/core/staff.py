@@ -178,7 +178,7 @@ def create_staff(
         changes=["demographics", "identity"],
     )
     create_identity(
-        session, person_id, payload.lastName, payload.firstName, payload.middleName, today
+        session, person_id, payload.lastName, payload.firstName, payload.middleName or None, today
     )
     if payload.employments:
         insert_employments(session, person_id, payload.employments)
@@ -279,7 +279,11 @@ def update_staff(
         cur = current_identity(session, person_id)
         last = payload.lastName if "lastName" in sent else (cur.last_name if cur else None)
         first = payload.firstName if "firstName" in sent else (cur.first_name if cur else None)
-        middle = payload.middleName if "middleName" in sent else (cur.middle_name if cur else None)
+        middle = (
+            (payload.middleName or None)
+            if "middleName" in sent
+            else (cur.middle_name if cur else None)
+        )
         if last and first and change_names(session, person_id, cur, last, first, middle, today):
             result.mark("identity")
     if payload.employments and apply_employments(session, person_id, payload.employments):
