@@ -4,8 +4,6 @@ memoized normalized address key (R-ADDR-3) that staging compares with Campus add
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from sqlalchemy.orm import Session
 
 from .. import addresses, staff
@@ -13,26 +11,13 @@ from ..errors import CoreError, FieldError
 from ..reference import lookup
 from ..schemas import AddressIn, StaffMemberIn
 
-_ADDRESS_FIELDS = tuple(AddressIn.model_fields)
-
-
-@lru_cache(maxsize=200_000)
-def _address_key(values: tuple) -> str | None:
-    """Memoized: HR files repeat addresses and a district re-syncs the same ones, and parsing
-    a full street address is the costly part of a transfer."""
-    addr = AddressIn.model_construct(**dict(zip(_ADDRESS_FIELDS, values, strict=True)))
-    of = getattr(addresses, "normalized_key_of", None)
-    if of is not None:
-        try:
-            return of(addr)
-        except CoreError:
-            return None
-    return addresses.address_key(addresses.normalize_components(addr.model_dump()))
-
 
 def address_key(addr: AddressIn) -> str | None:
-    """The normalized key of an HR address, as ``addresses.norm_key`` holds it (or None)."""
-    return _address_key(tuple(getattr(addr, f) for f in _ADDRESS_FIELDS))
+    """The normalized key of an HR address as ``addresses.norm_key`` holds it (R-ADDR-3); None
+    when it cannot be parsed (the rule check has rejected such a record already). Only the
+    canonical key: R-ADDR-4's re-parse of mis-split components costs a parse per address, too
+    much for a transfer of a whole district. The address engine memoizes its parses."""
+    return addresses.normalized_key_of(addr)
 
 
 class Checker:
@@ -49,9 +34,6 @@ class Checker:
         return address_key(addr)
 
     def errors(self, m: StaffMemberIn) -> list[FieldError]:
-        if m.household is not None and not hasattr(addresses, "check_payload"):
-            # The address engine has not landed yet: check the rest of the payload.
-            m = m.model_copy(update={"household": None})
         try:
             return staff.validate_staff(self.session, m)
         except CoreError as exc:
