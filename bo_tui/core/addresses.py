@@ -355,7 +355,7 @@ class _Unparseable(Exception):
     """A fullStreetAddress usaddress cannot read as one street address or PO box."""
 
 
-_PAIR = re.compile(r"\b([NS])\.\s*([EW])\.?")
+_PAIR = re.compile(r"\b([NS])\.\s*([EW])\b\.?")
 _PAIR_WORDS = {
     ("NORTH", "EAST"): "NE",
     ("NORTH", "WEST"): "NW",
@@ -754,18 +754,15 @@ def _raise(problems: list[_Problem], path: str) -> None:
 
 
 def check_payload(addr, path: str) -> None:
-    """R-ADDR-1, R-ADDR-2 and an empty address; raises RuleViolation with JSON paths."""
+    """R-ADDR-1, R-ADDR-2, an empty address and sent values that cannot be a US address
+    (R-ADDR-3); raises RuleViolation with JSON paths. Parsing (R-ADDR-5) is ``normalized_key``."""
     raw = _raw_of(addr)
     problems = _structure_problems(raw)
-    if not problems and not _sent(raw.get("fullStreetAddress")):
-        norm = dict(
-            zip(
-                NORM_FIELDS,
-                _normalize_tuple(tuple(_hashable(raw.get(k)) for k in NORM_FIELDS)),
-                strict=True,
-            )
-        )
+    if not problems:
+        norm = normalize_components(raw)
         problems = _value_problems(norm, {k: k for k in NORM_FIELDS})
+        if _sent(raw.get("fullStreetAddress")):  # its street parts are checked when parsed
+            problems = [p for p in problems if p[0] in ("city", "state", "zip", "county")]
     _raise(problems, path)
 
 

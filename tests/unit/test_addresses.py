@@ -628,3 +628,16 @@ def test_R_ADDR_6_to_payload_is_camel_case(store):
         "block",
     }
     assert A.street_line(out) == "PO BOX 125"
+
+
+def test_R_ADDR_3_full_street_address_location_values_are_checked():
+    addr = AddressIn(fullStreetAddress="4321 N Lexington Ave", city="X", state="Atlantis", zip="1")
+    with pytest.raises(RuleViolation) as exc:
+        check_payload(addr, PATH)
+    assert set(errors_of(exc)) == {f"{PATH}.state", f"{PATH}.zip"}
+
+
+def test_R_ADDR_5_dotted_prefix_before_a_name_starting_with_w():
+    assert parse_full("100 N. Washington Ave")["prefix"] == "N"
+    assert parse_full("100 N. Washington Ave")["street"] == "WASHINGTON"
+    assert parse_full("100 N. W. Elm St")["prefix"] == "NW"
