@@ -11,8 +11,8 @@ import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from ..core import addresses, reference, staff
 from ..core import positions as positions_core
-from ..core import reference, staff
 from ..core.schemas import IsoDate, parse_position, parse_staff
 from . import models
 from .auth import require_token
@@ -213,3 +213,48 @@ async def update_positions(request: Request, staffNumber: StaffNumberPath):
     position = parse_position(require_object(await read_json(request)))
     n = await in_transaction(request, positions_core.update_positions, staffNumber, position)
     return {"updated": n}
+
+
+# --- addresses (R-ADDR-6) ----------------------------------------------------------------
+
+Part = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get(
+    "/addresses",
+    response_model=list[models.AddressOut],
+    tags=["Addresses"],
+    responses=documented(400, 401),
+)
+async def search_addresses(
+    request: Request,
+    number: Part = None,
+    prefix: Part = None,
+    street: Part = None,
+    tag: Part = None,
+    direction: Part = None,
+    apt: Part = None,
+    city: Part = None,
+    state: Part = None,
+    zip: Part = None,  # noqa: A002 - the payload's name
+    fullStreetAddress: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=addresses.MAX_SEARCH)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+):
+    """Campus addresses matching the normalized components, or a ``fullStreetAddress`` (never
+    both, R-ADDR-1), each with its ``addressId`` so the HR system can reuse it."""
+    given = dict(
+        number=number,
+        prefix=prefix,
+        street=street,
+        tag=tag,
+        direction=direction,
+        apt=apt,
+        city=city,
+        state=state,
+        zip=zip,
+        fullStreetAddress=fullStreetAddress,
+    )
+    for name, value in given.items():
+        check_text(name, value)
+    return await in_transaction(request, addresses.search, limit=limit, offset=offset, **given)

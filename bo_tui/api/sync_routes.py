@@ -45,10 +45,11 @@ class TransferOut(BaseModel):
 
 
 class TransferRejectedOut(ErrorBody):
-    """400 of a transfer: the SPEC's error body plus ``accepted`` and ``rejected``."""
+    """400 of a transfer: the SPEC's error body plus, when records were checked, ``accepted``
+    and ``rejected`` (absent when the body itself was unreadable)."""
 
-    accepted: int
-    rejected: list[RejectedOut]
+    accepted: int | None = None
+    rejected: list[RejectedOut] | None = None
 
 
 class ReportOut(_Open):
@@ -86,8 +87,9 @@ TRANSFER_BODY = {
         "content": {
             "application/json": {
                 "schema": {
+                    # No maxItems: over 1,000 records is 413 by the SPEC, not a schema 400.
                     "type": "array",
-                    "maxItems": MAX_BATCH,
+                    "description": f"at most {MAX_BATCH:,} staff members (more: 413)",
                     "items": {"$ref": "#/components/schemas/StaffMemberIn"},
                 }
             }

@@ -1,6 +1,8 @@
 """Schemathesis over the app's own OpenAPI document (positive and negative data): no 5xx, and
 every answer conforms to the document (status codes, content types, schemas, headers)."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -10,7 +12,10 @@ from bo_tui.core import credentials as cred
 
 from .conftest import BASE
 
-EXAMPLES = 8  # per operation and mode; bounded and derandomized, so the suite stays fast
+EXAMPLES = 15  # per operation; bounded and derandomized, so the suite stays fast
+# The coverage phase (every boundary case of every field) takes over a minute on the staff
+# payload; BO_TUI_SCHEMATHESIS_COVERAGE=1 turns it on (a nightly or pre-release run).
+COVERAGE = os.environ.get("BO_TUI_SCHEMATHESIS_COVERAGE") == "1"
 
 
 @pytest.fixture
@@ -23,7 +28,8 @@ def api_schema(ref_store):
             s, cred.authenticate_client(s, c.clientId, c.clientSecret)
         ).access_token
     app.state.test_token = token
-    schema = schemathesis.openapi.from_asgi(BASE + "/openapi.json", app)
+    config = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": COVERAGE}}})
+    schema = schemathesis.openapi.from_asgi(BASE + "/openapi.json", app, config=config)
     return schema
 
 

@@ -101,3 +101,38 @@ def test_R_SRCH_1_search_any_subset_with_limit_cap(client, auth):
         r = client.get(BASE + "/staffMembers", params=bad, headers=auth)
         assert r.status_code == 400, bad
         assert r.json()["errors"][0]["field"] == next(iter(bad))
+
+
+def test_R_ADDR_6_address_search_returns_address_ids(client, auth):
+    home = {
+        "address": {
+            "fullStreetAddress": "4321 North Lexington Avenue",
+            "city": "Jefferson City",
+            "state": "MO",
+            "zip": "65101",
+        },
+        "mailing": True,
+        "physical": True,
+    }
+    r = client.post(
+        BASE + "/staffMembers",
+        json=staff_payload(household={"householdLocations": [home]}),
+        headers=auth,
+    )
+    assert r.status_code == 201, r.text
+    r = client.get(
+        BASE + "/addresses", params={"fullStreetAddress": "4321 N Lexington Ave."}, headers=auth
+    )
+    assert r.status_code == 200 and len(r.json()) == 1 and r.json()[0]["addressId"] > 0
+    r = client.get(
+        BASE + "/addresses",
+        params={"number": "4321", "street": "lexington", "city": "jefferson city"},
+        headers=auth,
+    )
+    assert [a["addressId"] for a in r.json()] == [1]
+    r = client.get(
+        BASE + "/addresses",
+        params={"fullStreetAddress": "4321 N Lexington Ave", "number": "4321"},
+        headers=auth,
+    )
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "fullStreetAddress"
