@@ -9,7 +9,7 @@ import pytest
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette: "install httpx2"
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient  # noqa: F401  (re-exported to the tests)
 
 from bo_tui.api import create_app
 from bo_tui.core import credentials as cred
