@@ -17,12 +17,20 @@ Normal form (R-ADDR-3), per component, uppercase ASCII, periods/commas/apostroph
 Normalizing is idempotent and the identity on values already in this form.
 
 Parsing (R-ADDR-5) uses usaddress after the same cleaning, so punctuation and case variants
-parse alike; "North West" pairs are joined to NW first (usaddress misreads them). Matching
-(R-ADDR-4): the normalized components' key; else the parts are joined and re-parsed and that
-key is tried; else a row is created (INSERT … ON CONFLICT DO NOTHING, so two writers never
-make two rows). The re-parsed parts are stored only when the components were visibly
-misplaced (a suffix or unit inside ``street``, a non-directional prefix …); otherwise the
-sender's split is kept, so a street named "West End" keeps its name.
+parse alike; "North West" pairs are joined to NW first (usaddress misreads them). A plain
+"…, CITY, STATE ZIP" tail is read here (usaddress often files the city under the unit), and
+plain unambiguous lines (NUMBER DIR NAME SUFFIX DIR UNIT) skip the CRF (``_fast_tag``, tested
+against usaddress). "Building 2 Apartment 5" is accepted; a real repetition ("Apt 4 Apt 5"),
+an intersection or a street plus a PO box is a field error that never echoes the text.
+A directional that is the only word besides the suffix is the name ("100 South St").
+
+Matching (R-ADDR-4): the normalized components' key; else the parts are joined and re-parsed
+and that key is tried (for text, also the reading with a spelled-out prefix as part of the
+name: "100 West End Ave" matches a stored street WEST END); else a row is created (INSERT …
+ON CONFLICT DO NOTHING, so two writers never make two rows; a SAVEPOINT on other databases).
+The re-parsed parts are stored only when the components were visibly misplaced (a suffix or
+unit inside ``street``, a non-directional prefix …); otherwise the sender's split is kept, so
+a street named "West End" keeps its name.
 
 usaddress-scourgify (evaluated, not used at run time): it rejects PO boxes, leaves ordinal
 words alone ("FIFTH ST"), keeps "# 12" apart from "APT 12", echoes the address in its errors
@@ -94,7 +102,9 @@ _WIDTH = {
     "county": 60,
 }
 _RAW_FIELDS = (*NORM_FIELDS, "fullStreetAddress")
-CACHE_SIZE = 100_000
+# Per-process LRU caches keyed by the raw input (about 1 KB an entry): a repeated address costs
+# a dict lookup. They hold normalized text only, never a row id, so any store may follow.
+CACHE_SIZE = 50_000
 MAX_SEARCH = 1000
 
 # ---------------------------------------------------------------------------- cleaning
@@ -852,7 +862,9 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
     problems = _structure_problems(raw)
     if problems:
         return tuple(problems)
-    norm = dict(zip(NORM_FIELDS, _normalize_tuple(raw_items[: len(NORM_FIELDS)]), strict=True))
+    # The uncached normalizer: this plan is the cache entry, one per address is enough.
+    values = _normalize_tuple.__wrapped__(raw_items[: len(NORM_FIELDS)])
+    norm = dict(zip(NORM_FIELDS, values, strict=True))
     full = raw.get("fullStreetAddress")
     if _sent(full):
         parsed = _parse_cached(_prepare(full))
@@ -881,7 +893,7 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
             alt = dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": "", "street": alt_street}
             alt_key = address_key(alt)
         return _Plan(values, key, values, key, None, alt_key)
-    first = tuple(norm[k] for k in NORM_FIELDS)
+    first = values
     canon = first
     parts = None if norm["postOfficeBox"] else tuple(raw[k] for k in STREET_FIELDS)
     if parts and _suspicious(norm):
@@ -893,7 +905,9 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
     )
     if problems:
         return tuple(problems)
-    return _Plan(first, _key_of(first), canon, _key_of(canon), parts)
+    first_key = _key_of(first)
+    canon_key = first_key if canon is first else _key_of(canon)
+    return _Plan(first, first_key, canon, canon_key, parts)
 
 
 def _plan(addr, path: str) -> _Plan:
