@@ -201,3 +201,19 @@ async def test_R_LOG_1_sort_cycles_and_export_asks_before_replacing(tmp_path):
         await pilot.press("tab", "enter")
         await settle(pilot)
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+async def test_R_LOG_1_arrows_cross_page_edges():
+    app = make_app(log_store("errors-edges", n=150))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_errors(pilot)
+        table = app.screen.table
+        await pilot.press("n", "p")  # back on page one, the cursor on its last row
+        await settle(pilot)
+        assert table.start == 0 and table.table.cursor_row == 99
+        await pilot.press("down")
+        await settle(pilot)
+        assert table.start == 100 and table.table.cursor_row == 0
+        await pilot.press("up")
+        await settle(pilot)
+        assert table.start == 0 and table.table.cursor_row == 99

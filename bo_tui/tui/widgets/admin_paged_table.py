@@ -191,6 +191,24 @@ class AdminPagedTable(Vertical):
 
     # --- paging -----------------------------------------------------------------------
 
+    def on_key(self, event) -> None:
+        # Down past the last row or up past the first moves a page, so a keyboard user
+        # scrolls the whole list; the event stops here, before the table's own bindings.
+        row = self.table.cursor_row
+        if (
+            event.key == "down"
+            and self.rows
+            and row >= len(self.rows) - 1
+            and self.start + len(self.rows) < self.total
+        ):
+            event.stop()
+            event.prevent_default()
+            self.action_next_page()
+        elif event.key == "up" and self.rows and row == 0 and self.start > 0:
+            event.stop()
+            event.prevent_default()
+            self.action_prev_page()
+
     def action_next_page(self) -> None:
         if self.start + self.page_size < self.total:
             self.start += self.page_size
