@@ -286,3 +286,20 @@ def test_R_ADDR_5_unparseable_address_fails_before_anything_is_written(ref_store
     assert [e.field for e in exc.value.errors] == [
         "household.householdLocations[1].address.fullStreetAddress"
     ]
+
+
+def test_R_HH_2_name_only_leaves_the_locations(ref_store):
+    _create(ref_store, _staff(household={"householdLocations": [{"address": LEXINGTON}]}))
+    result = _update(ref_store, "H1", {"household": {"name": "Renamed"}})
+    assert result.changes == ["household"]
+    hh = _view(ref_store)
+    assert hh["name"] == "Renamed" and [loc["endDate"] for loc in hh["householdLocations"]] == [
+        None
+    ]
+
+
+def test_R_HH_2_null_household_is_ignored_with_a_warning(ref_store):
+    _create(ref_store, _staff(household={"householdLocations": [{"address": LEXINGTON}]}))
+    result = _update(ref_store, "H1", {"household": None})
+    assert result.changes == [] and [w.field for w in result.warnings] == ["household"]
+    assert _view(ref_store)["memberCount"] == 1
