@@ -273,6 +273,8 @@ UPPR UPPER
 # NO NUMBER NUM
 """)
 
+UNIT_STANDARDS = frozenset(UNIT_DESIGNATORS_C2.values())
+
 # Designators that need no identifier (Pub 28 C2, right column).
 UNIT_STANDALONE = frozenset({"BSMT", "FRNT", "LBBY", "LOWR", "OFC", "PH", "REAR", "SIDE", "UPPR"})
 

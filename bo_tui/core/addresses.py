@@ -235,8 +235,8 @@ def norm_street(value: Any) -> str:
     if not words:
         return ""
     words = _highway(_ordinals(words))
-    if len(words) > 1 and words[0] in data.NAME_WORDS and words[0] != "STE":
-        words[0] = data.NAME_WORDS[words[0]]
+    if len(words) > 1 and words[0] in data.NAME_WORDS and words[1].isalpha():
+        words[0] = data.NAME_WORDS[words[0]]  # "ST CHARLES", not "STE 200" (a misplaced unit)
     return " ".join(words)
 
 
@@ -263,7 +263,7 @@ def norm_apt(value: Any) -> str:
     words = [
         w
         for i, w in enumerate(words)
-        if not (w == "#" and i and words[i - 1] in data.UNIT_DESIGNATORS_C2.values())
+        if not (w == "#" and i and words[i - 1] in data.UNIT_STANDARDS)
     ]
     while words and words[0] in data.UNIT_GENERIC:
         words.pop(0)
@@ -352,7 +352,7 @@ def street_line(norm: Mapping[str, Any]) -> str:
     if norm.get("postOfficeBox") in (True, "Y"):
         return f"PO BOX {norm.get('number') or ''}".strip()
     apt = norm.get("apt") or ""
-    if apt and apt.split()[0] not in data.UNIT_DESIGNATORS_C2.values():
+    if apt and apt.split()[0] not in data.UNIT_STANDARDS:
         apt = f"APT {apt}"
     parts = [norm.get(k) or "" for k in ("number", "prefix", "street", "tag", "direction")]
     return " ".join(p for p in (*parts, apt) if p)
@@ -828,7 +828,7 @@ def _reparse_line(parts: tuple) -> str:
     *line, apt = parts
     if _sent(apt):
         napt = norm_apt(apt)
-        if napt and napt.split()[0] not in data.UNIT_DESIGNATORS_C2.values():
+        if napt and napt.split()[0] not in data.UNIT_STANDARDS:
             apt = f"APT {napt}"
     return " ".join(str(p).strip() for p in (*line, apt) if _sent(p))
 
