@@ -164,6 +164,9 @@ async def test_R_LOG_1_payload_viewer_shows_pretty_redacted_json():
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, AdminTextView)
+        await pilot.press("y")  # the same, straight from the list
+        await pilot.pause()
+    assert copied[0] == copied[1]
     shown = json.loads(copied[0])
     assert shown["staffNumber"] == "E00000"
     assert "123-45-6789" not in copied[0]

@@ -166,6 +166,7 @@ class ErrorLogScreen(BaseScreen):
         Binding("slash", "search", "Search text", id="errors.search"),
         Binding("x", "clear_filter", "Clear filter", id="errors.clear_filter"),
         Binding("s", "sort", "Sort", id="errors.sort"),
+        Binding("y", "copy_payload", "Copy payload", id="errors.copy_payload"),
         Binding("e", "export", "Export PDF", id="errors.export"),
         Binding("r", "refresh", "Refresh", id="errors.refresh"),
     ]
@@ -228,6 +229,9 @@ class ErrorLogScreen(BaseScreen):
         self.table.reload()
         self.table.focus()
 
+    def on_admin_paged_table_page_loaded(self) -> None:
+        self.refresh_bindings()
+
     def on_screen_resume(self) -> None:
         if self._in_modal:
             self._in_modal = False
@@ -235,7 +239,9 @@ class ErrorLogScreen(BaseScreen):
             self.table.reload()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("payload", "filter", "search", "clear_filter", "export", "refresh", "sort"):
+        if action in ("payload", "copy_payload"):
+            return self.can(rights.BOI_ADMIN) and self.table.current is not None
+        if action in ("filter", "search", "clear_filter", "export", "refresh", "sort"):
             return self.can(rights.BOI_ADMIN)
         return True
 
@@ -291,6 +297,12 @@ class ErrorLogScreen(BaseScreen):
     def action_payload(self) -> None:
         if self.table.current is not None:
             self.show_payload(self.table.current)
+
+    def action_copy_payload(self) -> None:
+        e = self.table.current
+        if e is not None:
+            self.app.copy_to_clipboard(pretty_payload(e.payload)[1])
+            self.notify("Payload copied to the clipboard (OSC 52).")
 
     def show_payload(self, e: log_core.ErrorEntry) -> None:
         body, copy_text = pretty_payload(e.payload)
