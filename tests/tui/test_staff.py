@@ -396,3 +396,19 @@ async def test_reveal_ssn_needs_the_right():
         await settle(pilot)
         assert app.screen.detail.person["ssn"] == masked
         assert any("Reveal SSNs" in n.message for n in app._notifications)
+
+
+async def test_palette_reaches_combine_on_the_staff_screen():
+    from bo_tui.tui.screens.staff_combine import CombinePersonModal
+
+    app = make_app(fixed_store("staff-flow-palette", staff=STAFF))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Combine")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CombinePersonModal)
+        assert app.screen.step == "other"  # the highlighted staff member is the base

@@ -54,7 +54,9 @@ class StaffScreen(BaseScreen):
     StaffScreen #staff-table { height: 1fr; margin: 0 1; }
     """
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="staff.search"),
+        # key_display " /": the palette reads "Search  [/]" as a markup closing tag and
+        # crashes (commands.py does not escape its prompts; reported to its owner).
+        Binding("slash", "focus_search", "Search", id="staff.search", key_display=" /"),
         Binding("n", "next_page", "Next page", id="staff.next_page"),
         Binding("p", "prev_page", "Prev page", id="staff.prev_page"),
         Binding("c", "combine", "Combine", id="staff.combine"),
