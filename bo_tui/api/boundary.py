@@ -9,6 +9,7 @@ import logging
 import traceback
 
 import anyio
+from sqlalchemy.exc import OperationalError
 
 from ..core import errorlog
 from ..core.redact import redact_text
@@ -20,6 +21,11 @@ _CAPTURE = 1024 * 1024  # bytes of a failed request's body kept for its (redacte
 
 class BodyTooLarge(Exception):
     pass
+
+
+def _busy(exc: OperationalError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in text or "busy" in text or "could not obtain lock" in text
 
 
 def _json_response(status: int, message: str, headers: list | None = None) -> tuple[dict, dict]:
@@ -89,20 +95,34 @@ class Boundary:
                     start, body = _json_response(413, too_big_msg, [(b"connection", b"close")])
                     await send_wrapped(start)
                     await send_wrapped(body)
-            except Exception as exc:  # a true bug: answer 500 without detail, log it redacted
-                log.error(
-                    "unhandled %s on %s %s\n%s",
-                    type(exc).__name__,
-                    scope.get("method"),
-                    redact_text(scope.get("path", "")),
-                    redact_text("".join(traceback.format_exception(exc))),
-                )
+            except Exception as exc:
+                if isinstance(exc, OperationalError) and _busy(exc):
+                    # Another writer held the store past the busy timeout: not the caller's
+                    # fault and not a bug; a retry after a moment succeeds.
+                    log.warning(
+                        "store busy on %s %s",
+                        scope.get("method"),
+                        redact_text(scope.get("path", "")),
+                    )
+                    status, message, extra = (
+                        503,
+                        "the store is busy; retry in a moment",
+                        [(b"retry-after", b"1")],
+                    )
+                else:  # a true bug: answer 500 without detail, log it redacted
+                    log.error(
+                        "unhandled %s on %s %s\n%s",
+                        type(exc).__name__,
+                        scope.get("method"),
+                        redact_text(scope.get("path", "")),
+                        redact_text("".join(traceback.format_exception(exc))),
+                    )
+                    status, message, extra = 500, "internal error: the request was not applied", []
                 if not st["started"]:
-                    start, body = _json_response(500, "internal error: the request was not applied")
+                    start, body = _json_response(status, message, extra)
                     await send_wrapped(start)
                     await send_wrapped(body)
-                st["status"] = 500
-                st["bug"] = type(exc).__name__
+                st["status"] = status
         status = st["status"] or 500
         if status >= 400:
             payload = (

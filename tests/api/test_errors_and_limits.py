@@ -141,3 +141,14 @@ def test_unstorable_query_text_is_400(client, auth):
     r = client.get(BASE + "/staffMembers", params={"lastName": "a\x00b"}, headers=auth)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lastName"
     assert body_mod.MAX_BODY == 10 * 1024 * 1024
+
+
+def test_a_busy_store_is_503_with_retry_after(client, auth, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def busy(session, payload, **kw):
+        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(staff_core, "create_staff", busy)
+    r = client.post(BASE + "/staffMembers", json=staff_payload(), headers=auth)
+    assert r.status_code == 503 and r.headers["retry-after"] == "1" and _shape(r)
