@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex
 
 from ...store.crypto import mask_ssn
 from ...store.models import Employment, Identity, Person, Position
@@ -25,6 +26,15 @@ IS_EMPLOYED = or_(
     exists().where(_POS.c.person_id == _P.c.id),
 )
 IS_STAFF = or_(HAS_NUMBER, IS_EMPLOYED)
+
+
+def ensure_staff_key_index(session: Session) -> None:
+    """Every staff-number lookup is on lower(trim(staff_number)); a store created before that
+    index was declared (identities.py) lacks it, and each lookup would scan all persons.
+    Idempotent; IF NOT EXISTS because reflection cannot see expression indexes on SQLite."""
+    for ix in _P.indexes:
+        if ix.name == "ix_persons_staff_key":
+            session.execute(CreateIndex(ix, if_not_exists=True))
 
 
 class CampusRow(BaseModel):

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.schema import CreateIndex
 
 from ...store.crypto import vault
 from ...store.db import Store
@@ -24,6 +23,7 @@ from ..errors import CoreError
 from ..identities import person_ids_for_staff_number
 from ..schemas import parse_staff
 from . import guard
+from .check import ensure_staff_key_index
 from .states import COMMITTING, VALIDATED, close, held_staff, require, utcnow
 from .validate import compare
 
@@ -75,10 +75,11 @@ def prepare(
     guard.enforce(session, run)
     holds = held_staff(session, run.id)
     rows = session.execute(
-        select(_S.c.staff_number, _S.c.seq, _S.c.person_id, _S.c.changed)
+        select(_S.c.staff_number, _S.c.seq, _S.c.person_id)
         .where(_S.c.sync_id == run.id)
         .order_by(_S.c.seq)
     ).all()
+    work = diff.work
     items = [
         {
             "staff_number": sn,
@@ -87,10 +88,10 @@ def prepare(
             "action": "update" if pid or sn in diff.duplicated else "create",
             "status": "pending",
         }
-        for sn, seq, pid, changed in rows
-        if changed and sn not in holds
+        for sn, seq, pid in rows
+        if sn in work and sn not in holds
     ]
-    skipped = sum(1 for sn, _s, _p, changed in rows if not changed and sn not in holds)
+    skipped = sum(1 for sn, _s, _p in rows if sn not in work and sn not in holds)
     now = utcnow()
     job_id = session.execute(
         insert(_J).values(
@@ -115,15 +116,6 @@ def prepare(
     insert_rows(session, _JI, items)
     run.state = COMMITTING
     return job_id
-
-
-def ensure_staff_key_index(session: Session) -> None:
-    """Every staff rule looks persons up by lower(trim(staff_number)); a store created before
-    that index was declared lacks it, and each lookup would scan all persons. Idempotent."""
-    for ix in _P.indexes:
-        if ix.name == "ix_persons_staff_key":
-            # IF NOT EXISTS: reflection cannot see expression indexes on SQLite.
-            session.execute(CreateIndex(ix, if_not_exists=True))
 
 
 def _payload(raw: str, v) -> dict:

@@ -147,7 +147,6 @@ def stage_rows(
         "has_household": m.household is not None,
         "household_name": m.household.name if m.household else None,
         "person_id": None,
-        "changed": True,
     }
     rows = _Rows(staged)
     for e in m.employments or ():

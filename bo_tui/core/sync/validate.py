@@ -11,14 +11,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
+    Integer,
+    String,
     and_,
     case,
     delete,
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session
@@ -46,7 +50,8 @@ from ...store.models.sync import (
 from ..identities import STAFF_KEY
 from ..preferences import get_preferences
 from . import check
-from .bulk import insert_rows, update_rows
+from .bulk import insert_rows
+from .check import ensure_staff_key_index
 from .report import DEMOGRAPHIC_FIELDS, Report, empty_summary, report
 from .staging import BIT
 from .states import TRANSFERRED, VALIDATED, require, utcnow
@@ -105,6 +110,14 @@ class Diff:
     fields: dict[str, int] = field(default_factory=lambda: {f: 0 for f in DEMOGRAPHIC_FIELDS})
     changed: set[str] = field(default_factory=set)  # matched staff numbers with work to do
     duplicated: set[str] = field(default_factory=set)  # staged numbers shared by Campus persons
+    new: set[str] = field(default_factory=set)  # HR staff not in Campus (created by the commit)
+
+    @property
+    def work(self) -> set[str]:
+        """Staged staff members a commit applies: the new, the changed, and the duplicated
+        ones (they fail, visibly); the rest are unchanged and skipped."""
+        return self.changed | self.new | self.duplicated
+
     creates: int = 0
     campus_staff: int = 0
 
@@ -127,6 +140,12 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _rows(session: Session, stmt) -> list:
+    """All rows at once through the Core connection: far cheaper per row than iterating an
+    ORM result, which matters at 50,000 staff."""
+    return session.connection().execute(stmt).all()
+
+
 def _search(*parts) -> str:
     return " ".join(str(p) for p in parts if p).lower()
 
@@ -136,24 +155,34 @@ def _search(*parts) -> str:
 
 def match(session: Session, sync_id: int) -> set[str]:
     """Link each staged record to its Campus person by staff number (case-insensitive,
-    trimmed); returns the staged numbers that are duplicated in Campus (left unlinked).
-    One pass over each side and a hash join here: no per-row subquery, whatever indexes
-    the Campus tables have."""
-    campus: dict[str, list[int]] = defaultdict(list)
-    for key, pid in session.execute(select(STAFF_KEY, _P.c.id).where(check.HAS_NUMBER)):
-        campus[key].append(pid)
-    links, dup = [], set()
-    for sn, key, old in session.execute(
-        select(_S.c.staff_number, _S.c.staff_key, _S.c.person_id).where(_S.c.sync_id == sync_id)
-    ):
-        ids = campus.get(key, ())
-        pid = ids[0] if len(ids) == 1 else None
-        if len(ids) > 1:
-            dup.add(sn)
-        if pid != old:
-            links.append((pid, sync_id, sn))
-    update_rows(session, _S, ("person_id",), ("sync_id", "staff_number"), links)
-    return dup
+    trimmed; the expression index makes each link one seek); returns the staged numbers that
+    several Campus persons share (left unlinked: R-SYNC-8 dirty data, a commit failure)."""
+    ensure_staff_key_index(session)
+    key = _S.c.staff_key
+    if session.get_bind().dialect.name == "sqlite":
+        # Unary + drops the column's affinity, without which SQLite will not use the
+        # expression index for a correlated comparison (it would scan persons per row).
+        key = literal_column(f"+{_S.name}.staff_key")
+    session.execute(
+        update(_S)
+        .where(_S.c.sync_id == sync_id)
+        .values(person_id=select(_P.c.id).where(key == STAFF_KEY).limit(1).scalar_subquery())
+    )
+    d = check.duplicate_keys()
+    dup = list(
+        session.scalars(
+            select(_S.c.staff_number).where(
+                _S.c.sync_id == sync_id, _S.c.staff_key.in_(select(d.c.k))
+            )
+        )
+    )
+    for chunk in _chunks(dup):
+        session.execute(
+            update(_S)
+            .where(_S.c.sync_id == sync_id, _S.c.staff_number.in_(chunk))
+            .values(person_id=None)
+        )
+    return set(dup)
 
 
 # --- categories ------------------------------------------------------------------------------
@@ -249,7 +278,7 @@ def demographics(session: Session, sync_id: int, diff: Diff) -> None:
     rows = []
     v = vault()
     n_hr, n_campus = len(_HR_COLS), len(_CAMPUS_COLS)
-    for r in session.execute(stmt):
+    for r in _rows(session, stmt):
         marks = r[n_hr + n_campus :]
         differences = [f for f, m in zip(DEMOGRAPHIC_FIELDS, marks, strict=True) if m]
         for f in differences:
@@ -277,7 +306,7 @@ def demographics(session: Session, sync_id: int, diff: Diff) -> None:
 
 def _listed(session: Session, stmt, keys: tuple[str, ...]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
-    for r in session.execute(stmt):
+    for r in _rows(session, stmt):
         out[r[0]].append(
             {
                 k: (_iso(v) if not isinstance(v, bool) else v)
@@ -478,7 +507,7 @@ def address_rows(session: Session, sync_id: int, diff: Diff, names, allowed: boo
             .order_by(_S.c.seq, _SA.c.id)
         )
         seen = set()
-        for sn, label, key in session.execute(stmt):
+        for sn, label, key in _rows(session, stmt):
             if (sn, key or label) in seen:
                 continue
             seen.add((sn, key or label))
@@ -510,24 +539,33 @@ def households(session: Session, sync_id: int, diff: Diff, today: dt.date) -> No
         )
         .scalar_subquery()
     )
+
+    # Raw values, no per-row type processing (dates stay as the store holds them: ISO text on
+    # SQLite, dates on PostgreSQL); both sides come from the same store, so they compare.
+    def raw(col, typ=String):
+        return type_coerce(col, typ)
+
+    today_raw = today.isoformat() if session.get_bind().dialect.name == "sqlite" else today
     homes: dict[str, list] = defaultdict(list)
-    for sn, hid, name, staff_hh, n in session.execute(
-        select(_S.c.staff_number, _H.c.id, _H.c.name, _H.c.staff_household, members)
+    for sn, hid, name, staff_hh, n in _rows(
+        session,
+        select(_S.c.staff_number, _H.c.id, _H.c.name, raw(_H.c.staff_household, Integer), members)
         .select_from(
             _S.join(_HM, _HM.c.person_id == _S.c.person_id).join(_H, _H.c.id == _HM.c.household_id)
         )
-        .where(_S.c.sync_id == sync_id, _S.c.has_household.is_(True), cur_m)
+        .where(_S.c.sync_id == sync_id, _S.c.has_household.is_(True), cur_m),
     ):
         homes[sn].append((hid, name, bool(staff_hh), n))
     locations: dict[int, list] = defaultdict(list)
-    for r in session.execute(
+    for r in _rows(
+        session,
         select(
             _HL.c.household_id,
             _A.c.norm_key,
-            _HL.c.mailing,
-            _HL.c.physical,
-            _HL.c.start_date,
-            _HL.c.end_date,
+            raw(_HL.c.mailing, Integer),
+            raw(_HL.c.physical, Integer),
+            raw(_HL.c.start_date),
+            raw(_HL.c.end_date),
         )
         .select_from(
             _HL.join(_A, _A.c.id == _HL.c.address_id)
@@ -540,20 +578,28 @@ def households(session: Session, sync_id: int, diff: Diff, today: dt.date) -> No
             cur_m,
             or_(_HL.c.end_date.is_(None), _HL.c.end_date >= today),
         )
-        .order_by(_HL.c.id)
+        .order_by(_HL.c.id),
     ):
         locations[r[0]].append(tuple(r[1:]))
     hr_locs: dict[str, list] = defaultdict(list)
-    for sn, key, mailing, physical, start in session.execute(
-        select(_SA.c.staff_number, _SA.c.norm_key, _SA.c.mailing, _SA.c.physical, _SA.c.start_date)
+    for sn, key, mailing, physical, start in _rows(
+        session,
+        select(
+            _SA.c.staff_number,
+            _SA.c.norm_key,
+            raw(_SA.c.mailing, Integer),
+            raw(_SA.c.physical, Integer),
+            raw(_SA.c.start_date),
+        )
         .where(_SA.c.sync_id == sync_id)
-        .order_by(_SA.c.id)
+        .order_by(_SA.c.id),
     ):
         hr_locs[sn].append((key, mailing, physical, start))
-    for sn, name in session.execute(
+    for sn, name in _rows(
+        session,
         select(_S.c.staff_number, _S.c.household_name).where(
             _S.c.sync_id == sync_id, _S.c.has_household.is_(True), _S.c.person_id.is_not(None)
-        )
+        ),
     ):
         mine = homes.get(sn)
         if not mine:
@@ -565,34 +611,44 @@ def households(session: Session, sync_id: int, diff: Diff, today: dt.date) -> No
         if name and name != hname:
             diff.changed.add(sn)
             continue
-        pool: dict[str | None, list] = defaultdict(list)
-        for loc in locations.get(hid, ()):
-            pool[loc[0]].append(loc)
-        changed = False
-        for key, mailing, physical, start in hr_locs.get(sn, ()):
-            if not pool.get(key):
-                changed = True
-                break
-            c = pool[key].pop(0)
-            if (
-                (mailing is not None and mailing != c[1])
-                or (physical is not None and physical != c[2])
-                or (start is not None and start != c[3])
-            ):
-                changed = True
-                break
-        # A Campus location the HR list lacks is ended today; one already ending today is
-        # no further change (households count a location current through its end date).
-        if changed or any(loc[4] != today for locs in pool.values() for loc in locs):
+        if not _same_locations(hr_locs.get(sn, ()), locations.get(hid, ()), today_raw):
             diff.changed.add(sn)
+
+
+def _same(hr: tuple, campus: tuple) -> bool:
+    # An HR flag or start date left out keeps Campus's (apply_household_update).
+    return (
+        hr[0] == campus[0]
+        and (hr[1] is None or hr[1] == campus[1])
+        and (hr[2] is None or hr[2] == campus[2])
+        and (hr[3] is None or hr[3] == campus[3])
+    )
+
+
+def _same_locations(hr: list | tuple, campus: list | tuple, today) -> bool:
+    """Would R-HH-2's update leave these current locations as they are? Each HR location
+    takes a Campus one with its address; a Campus location left over is ended today, which
+    changes nothing only if it already ends today (a location is current through its end)."""
+    if len(hr) == 1 and len(campus) == 1:  # the common case, without the pool
+        return _same(hr[0], campus[0])
+    pool: dict[str | None, list] = defaultdict(list)
+    for loc in campus:
+        pool[loc[0]].append(loc)
+    for loc in hr:
+        if not pool.get(loc[0]):
+            return False
+        if not _same(loc, pool[loc[0]].pop(0)):
+            return False
+    return all(loc[4] == today for locs in pool.values() for loc in locs)
 
 
 def not_in_campus(session: Session, sync_id: int, dup: set[str], diff: Diff) -> list[str]:
     rows, numbers = [], []
-    for r in session.execute(
+    for r in _rows(
+        session,
         select(*_HR_COLS)
         .where(_S.c.sync_id == sync_id, _S.c.person_id.is_(None))
-        .order_by(_S.c.seq)
+        .order_by(_S.c.seq),
     ):
         if r[0] in dup:
             continue
@@ -613,11 +669,12 @@ def not_in_campus(session: Session, sync_id: int, dup: set[str], diff: Diff) -> 
 def not_in_hr(session: Session, sync_id: int, diff: Diff) -> None:
     staged = exists().where(_S.c.sync_id == sync_id, _S.c.staff_key == STAFF_KEY)
     rows = []
-    for r in session.execute(
+    for r in _rows(
+        session,
         select(*_CAMPUS_COLS)
         .select_from(_person_from())
         .where(check.HAS_NUMBER, ~staged)
-        .order_by(_P.c.staff_number, _P.c.id)
+        .order_by(_P.c.staff_number, _P.c.id),
     ):
         c = campus_person(r)
         rows.append(
@@ -670,7 +727,7 @@ def possible_duplicates(session: Session, sync_id: int, dup: set[str], diff: Dif
         .where(_S.c.sync_id == sync_id, _S.c.person_id.is_(None), _S.c.ssn_hash.is_not(None))
     )
     for why, stmt in (("name and birth date", by_name), ("SSN", by_ssn)):
-        for sn, pid in session.execute(stmt):
+        for sn, pid in _rows(session, stmt):
             if sn not in dup:
                 found.setdefault((sn, pid), []).append(why)
     if not found:
@@ -679,18 +736,22 @@ def possible_duplicates(session: Session, sync_id: int, dup: set[str], diff: Dif
     hr_rows = {}
     numbers = sorted({sn for sn, _ in found})
     for chunk in _chunks(numbers):
-        for r in session.execute(
-            select(*_HR_COLS, _S.c.seq).where(_S.c.sync_id == sync_id, _S.c.staff_number.in_(chunk))
+        for r in _rows(
+            session,
+            select(*_HR_COLS, _S.c.seq).where(
+                _S.c.sync_id == sync_id, _S.c.staff_number.in_(chunk)
+            ),
         ):
             hr_rows[r[0]] = (r[-1], hr_person(r))
     campus_rows = {}
     pids = sorted({pid for _, pid in found})
     v = vault()
     for chunk in _chunks(pids):
-        for r in session.execute(
+        for r in _rows(
+            session,
             select(*_CAMPUS_COLS, _P.c.student_number)
             .select_from(_person_from())
-            .where(_P.c.id.in_(chunk))
+            .where(_P.c.id.in_(chunk)),
         ):
             c = campus_person(r, 0, v)
             c["studentNumber"] = r[-1]
@@ -721,17 +782,18 @@ def compare(session: Session, run: SyncRun, *, today: dt.date | None = None) -> 
     diff = Diff(duplicated=dup)
     names = {
         sn: (last, first)
-        for sn, last, first in session.execute(
+        for sn, last, first in _rows(
+            session,
             select(_S.c.staff_number, _S.c.last_name, _S.c.first_name).where(
                 _S.c.sync_id == run.id, _S.c.person_id.is_not(None)
-            )
+            ),
         )
     }
     demographics(session, run.id, diff)
     employments(session, run.id, diff, names)
     assignments(session, run.id, diff, names)
     names_all = dict(names)
-    new = not_in_campus(session, run.id, dup, diff)
+    diff.new = set(not_in_campus(session, run.id, dup, diff))
     for row in diff.rows["hrStaffNotInCampus"]:
         names_all[row["staffNumber"]] = (row["hr"]["lastName"], row["hr"]["firstName"])
     address_rows(session, run.id, diff, names_all, prefs.allowHouseholdAddress)
@@ -743,16 +805,6 @@ def compare(session: Session, run: SyncRun, *, today: dt.date | None = None) -> 
     diff.campus_staff = (
         session.scalar(select(func.count()).select_from(_P).where(check.IS_STAFF)) or 0
     )
-    # Staged records with work: the new ones, the duplicated ones (they fail, visibly, in the
-    # commit) and the matched ones with any difference; the rest are skipped by the commit.
-    session.execute(update(_S).where(_S.c.sync_id == run.id).values(changed=False))
-    work = sorted(diff.changed | set(new) | dup)
-    for chunk in _chunks(work):
-        session.execute(
-            update(_S)
-            .where(_S.c.sync_id == run.id, _S.c.staff_number.in_(chunk))
-            .values(changed=True)
-        )
     return diff
 
 

@@ -85,9 +85,8 @@ class SyncStaged(Base):
     has_positions: Mapped[bool] = mapped_column(Boolean, default=False)
     has_household: Mapped[bool] = mapped_column(Boolean, default=False)
     household_name: Mapped[str | None] = mapped_column(String(120))
-    # Filled by validate: the matched Campus person and whether commit has work to do.
+    # Filled by validate: the matched Campus person.
     person_id: Mapped[int | None] = mapped_column(Integer)
-    changed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class SyncStagedEmployment(Base):
