@@ -764,16 +764,11 @@ def _raise(problems: list[_Problem], path: str) -> None:
 
 
 def check_payload(addr, path: str) -> None:
-    """R-ADDR-1, R-ADDR-2, an empty address and sent values that cannot be a US address
-    (R-ADDR-3); raises RuleViolation with JSON paths. Parsing (R-ADDR-5) is ``normalized_key``."""
-    raw = _raw_of(addr)
-    problems = _structure_problems(raw)
-    if not problems:
-        norm = normalize_components(raw)
-        problems = _value_problems(norm, {k: k for k in NORM_FIELDS})
-        if _sent(raw.get("fullStreetAddress")):  # its street parts are checked when parsed
-            problems = [p for p in problems if p[0] in ("city", "state", "zip", "county")]
-    _raise(problems, path)
+    """Every address rule that needs no store: R-ADDR-1, R-ADDR-2, an empty address, values that
+    cannot be a US address (R-ADDR-3) and an unparseable fullStreetAddress (R-ADDR-5). Raises
+    RuleViolation with JSON paths under ``path``; passes exactly when ``normalized_key_of``
+    gives a key. The work is cached for the resolve that follows."""
+    _plan(addr, path)
 
 
 # ---------------------------------------------------------------------------- planning

@@ -316,13 +316,19 @@ def test_R_ADDR_3_street_names_keep_directional_words():
 
 
 def test_R_ADDR_3_values_that_cannot_be_an_address_are_errors():
-    bad = AddressIn(
-        number="1", prefix="Upper", street="Main", state="Zz", zip="6510A", **{"city": "X"}
-    )
+    bad = AddressIn(number="1", street="Main", state="Zz", zip="6510A", city="X")
     with pytest.raises(RuleViolation) as exc:
         check_payload(bad, PATH)
-    assert set(errors_of(exc)) == {f"{PATH}.prefix", f"{PATH}.state", f"{PATH}.zip"}
+    assert set(errors_of(exc)) == {f"{PATH}.state", f"{PATH}.zip"}
     assert {rule for _, rule in errors_of(exc).values()} == {"R-ADDR-3"}
+    assert normalized_key_of(bad) is None
+
+
+def test_R_ADDR_3_a_prefix_that_is_no_directional_joins_the_street_name(store):
+    addr = AddressIn(number="1", prefix="Old", street="Mill", tag="Road", **JC)
+    with store.transaction() as s:
+        row = resolve(s, addr, PATH)
+        assert (row.prefix, row.street, row.tag) == (None, "OLD MILL", "RD")
 
 
 # ---------------------------------------------------------------- R-ADDR-4

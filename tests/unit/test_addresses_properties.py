@@ -280,3 +280,31 @@ def test_R_ADDR_5_a_standard_street_line_parses_back(std, tail):
     }
     if tail:
         assert parsed["city"] == std["city"]
+
+
+messy_text = st.one_of(st.none(), st.text(max_size=40), address_text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.fixed_dictionaries({k: messy_text for k in FIELDS}),
+    st.one_of(st.none(), st.booleans()),
+    st.one_of(st.none(), st.text(max_size=60), address_text),
+)
+def test_R_ADDR_1_any_payload_is_accepted_or_refused_never_crashes(parts, po_box, full):
+    from bo_tui.core import addresses as A
+    from bo_tui.core.errors import RuleViolation
+
+    addr = {**parts, "postOfficeBox": po_box, "fullStreetAddress": full}
+    try:
+        A.check_payload(addr, "address")
+        key = A.normalized_key(addr)
+    except RuleViolation as exc:
+        assert exc.errors and all(e.rule.startswith("R-ADDR-") for e in exc.errors)
+        assert A.normalized_key_of(addr) is None
+        return
+    assert key == A.normalized_key_of(addr)
+    assert len(key) <= 400  # addresses.norm_key
+    plan = A._plan(addr, "address")
+    for name, value in zip(A.NORM_FIELDS, plan.canon, strict=True):
+        assert len(value) <= A._WIDTH.get(name, 1), name
