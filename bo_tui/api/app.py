@@ -79,10 +79,19 @@ def _openapi(app: FastAPI, store: Store, public_url: str | None):
                 "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": {}}},
             }
         }
+        error_ref = {"$ref": "#/components/schemas/ErrorBody"}
         for path, ops in schema.get("paths", {}).items():
-            if path.startswith(BASE):
-                for op in ops.values():
+            for op in ops.values():
+                # This API never answers 422: bad parameters are 400 naming the field.
+                op.get("responses", {}).pop("422", None)
+                op.setdefault("responses", {})["503"] = {
+                    "description": "the store is busy; retry after Retry-After seconds",
+                    "content": {"application/json": {"schema": error_ref}},
+                }
+                if path.startswith(BASE):
                     op["security"] = [{"oauth2": []}]
+        for name in ("HTTPValidationError", "ValidationError"):
+            comps.pop(name, None)
         app.openapi_schema = schema
         return schema
 
