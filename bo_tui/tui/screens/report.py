@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import os
 
+from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 from textual import on, work
@@ -25,7 +26,7 @@ from ..widgets.report_table import FIELD_LABELS, SHORT_TITLES, VIEWS, report_sou
 from .base import BaseScreen
 from .report_modals import ExportModal, FieldFilterModal, ReportDetailModal
 
-BAR = 30  # cells of the longest bar in the per-field chart
+BAR = 24  # cells of the longest bar in the per-field chart
 OPEN = (states.TRANSFERRING, states.TRANSFERRED, states.VALIDATED)
 
 
@@ -36,24 +37,37 @@ def _count(summary: dict, category: str) -> int | None:
     return value
 
 
-def summary_renderable(info: sync_core.SyncInfo, counts: dict[str, int]) -> Table:
+def summary_renderable(info: sync_core.SyncInfo, counts: dict[str, int]) -> Group:
+    """The seed's summary: every category's count, and the per-field demographic counts with
+    a bar each (what the commit would change, at a glance)."""
     s = info.summary or {}
     fields = (s.get("demographicDifferences") or {}).get("fields", {})
     top = max([1, *fields.values()])
-    t = Table.grid(padding=(0, 1))
-    t.add_column(no_wrap=True)
-    t.add_column(justify="right", no_wrap=True)
-    t.add_column(no_wrap=True)
-    t.add_row("[b u]Staff Synchronization Summary[/b u]", "", "")
-    for cat in CATEGORIES:
-        n = counts.get(cat, 0)
-        t.add_row(f"[b]{TITLES[cat]}[/b]", f"[b]{n:,}[/b]", "")
-        if cat == "demographicDifferences":
-            for f in DEMOGRAPHIC_FIELDS:
-                v = fields.get(f, 0)
-                bar = "█" * max(1 if v else 0, round(v * BAR / top))
-                t.add_row(f"    {FIELD_LABELS[f]}", f"{v:,}", f"[cyan]{bar}[/cyan]")
-    return t
+
+    def table() -> Table:
+        t = Table.grid(padding=(0, 1))
+        t.add_column(no_wrap=True, width=42)
+        t.add_column(justify="right", no_wrap=True, width=9)
+        return t
+
+    head = table()
+    head.add_row("[b u]Staff Synchronization Summary[/b u]", "")
+    head.add_row(
+        f"[b]{TITLES['demographicDifferences']}[/b]",
+        f"[b]{counts.get('demographicDifferences', 0):,}[/b]",
+    )
+    chart = Table.grid(padding=(0, 1))
+    chart.add_column(no_wrap=True, width=18)
+    chart.add_column(justify="right", no_wrap=True, width=8)
+    chart.add_column(no_wrap=True)
+    for f in DEMOGRAPHIC_FIELDS:
+        v = fields.get(f, 0)
+        bar = "█" * max(1 if v else 0, round(v * BAR / top))
+        chart.add_row(f"    {FIELD_LABELS[f]}", f"{v:,}", f"[cyan]{bar}[/cyan]")
+    rest = table()
+    for cat in CATEGORIES[1:]:
+        rest.add_row(f"[b]{TITLES[cat]}[/b]", f"[b]{counts.get(cat, 0):,}[/b]")
+    return Group(head, chart, rest)
 
 
 class ReportScreen(BaseScreen):
@@ -140,10 +154,19 @@ class ReportScreen(BaseScreen):
         app = self.app
         with app.store.session() as s:
             info = sync_core.current(s)
-            held = states.held_staff(s, info.syncId) if info.syncId and info.summary else set()
-        app.call_from_thread(self.show_report, info, held)
+            held: set[str] = set()
+            extra: dict[str, int] = {}
+            if info.syncId and info.summary:
+                held = states.held_staff(s, info.syncId)
+                # Categories only in the details (possible duplicates) are counted here.
+                for cat in CATEGORIES:
+                    if cat not in info.summary:
+                        extra[cat] = sync_core.count(s, cat, sync_id=info.syncId)
+        app.call_from_thread(self.show_report, info, held, extra)
 
-    def show_report(self, info: sync_core.SyncInfo, held: set[str]) -> None:
+    def show_report(
+        self, info: sync_core.SyncInfo, held: set[str], extra: dict[str, int] | None = None
+    ) -> None:
         same = (
             self.info is not None
             and self.info.syncId == info.syncId
@@ -165,7 +188,8 @@ class ReportScreen(BaseScreen):
             for cat in CATEGORIES:
                 self.table(cat).set_source(None)
             return
-        self.counts = {cat: _count(summary, cat) or 0 for cat in CATEGORIES}
+        extra = extra or {}
+        self.counts = {cat: _count(summary, cat) or extra.get(cat, 0) for cat in CATEGORIES}
         for cat in CATEGORIES:
             tabs.get_tab(f"tab-{cat}").label = f"{SHORT_TITLES[cat]} {self.counts[cat]:,}"
             table = self.table(cat)

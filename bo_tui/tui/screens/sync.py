@@ -573,6 +573,11 @@ class SyncScreen(BaseScreen):
         self._done()
         self.show_result(result)
 
+    def on_big_table_row_selected(self, message: BigTable.RowSelected) -> None:
+        # Enter on a failure: its whole reason (the table cuts long ones).
+        sn, outcome, reason = message.row.lines[0]
+        self.notify(reason, title=f"{sn}: {outcome}", timeout=10)
+
     def show_result(self, r: sync_core.CommitResult) -> None:
         self.result = r
         self.query_one("#sync-job").display = False

@@ -93,14 +93,28 @@ class CheckCampusModal(BaseModal):
     }"""
     )
 
+    BINDINGS = [
+        Binding("right_square_bracket", "tab(1)", "Next tab", id="sync.check_next_tab"),
+        Binding("left_square_bracket", "tab(-1)", "Previous tab", id="sync.check_prev_tab"),
+    ]
+
     def __init__(self, check: CampusCheck) -> None:
         super().__init__()
         self.check = check
 
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        ids = ["check-dup", "check-none"]
+        tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
+        pane = "#check-dup-table" if tabs.active == "check-dup" else "#check-none-table"
+        self.query_one(pane).focus()
+
     def compose(self) -> ComposeResult:
         c = self.check
         with Vertical():
-            yield Label("Check Campus Data  [dim]Esc/q closes[/dim]", classes="modal-title")
+            yield Label(
+                "Check Campus Data  [dim]] next tab · Esc/q closes[/dim]", classes="modal-title"
+            )
             if c.ok:
                 text = "[green]Every Campus staff member has a unique staff number.[/green]"
             else:

@@ -364,7 +364,8 @@ class BigTable(ScrollView, can_focus=True):
         return self.row_at(self.cursor_row)
 
     @property
-    def loading(self) -> bool:
+    def reading(self) -> bool:
+        """Counting or reading pages from the backend now."""
         return self.row_count is None or bool(self._wanted) or self._fetching
 
     def _want_window(self) -> None:
