@@ -86,6 +86,7 @@ def prepare(
             "seq": seq,
             # A number several Campus persons share is an update that fails visibly (R-SYNC-5).
             "action": "update" if pid or sn in diff.duplicated else "create",
+            "areas": ",".join(sorted(diff.areas[sn])) if pid and sn in diff.areas else None,
             "status": "pending",
         }
         for sn, seq, pid in rows
@@ -124,6 +125,23 @@ def _payload(raw: str, v) -> dict:
     if enc:
         data["ssn"] = v.decrypt(enc)
     return data
+
+
+# Payload keys of the areas validate compares; every other key is demographic and always sent.
+AREA_KEYS = {"employments": "employment", "positions": "positions", "household": "household"}
+
+
+def only_areas(data: dict, areas: str | None) -> dict:
+    """For an update, drop the areas validate found equal to Campus: applying them would change
+    nothing (HR already equals Campus there) and costs most of an update's statements."""
+    if not areas:
+        return data
+    wanted = set(areas.split(","))
+    return {
+        k: v
+        for k, v in data.items()
+        if AREA_KEYS.get(k, "demographics") in wanted or k not in AREA_KEYS
+    }
 
 
 def apply_one(
@@ -179,7 +197,7 @@ def apply_batch(
     # One "HR Sync Commit" message at the end (R-SYNC-6), not one HR-Staff message per staff.
     session.info[notifications.QUIET_STAFF_EVENTS] = True
     items = session.execute(
-        select(_JI.c.id, _JI.c.staff_number, _JI.c.action)
+        select(_JI.c.id, _JI.c.staff_number, _JI.c.action, _JI.c.areas)
         .where(_JI.c.job_id == job_id, _JI.c.status == "pending")
         .order_by(_JI.c.seq)
         .limit(limit)
@@ -187,7 +205,7 @@ def apply_batch(
     ).all()
     if not items:
         return 0, 0, 0
-    numbers = [sn for _id, sn, _a in items]
+    numbers = [item[1] for item in items]
     payloads = dict(
         session.execute(
             select(_S.c.staff_number, _S.c.payload).where(
@@ -198,9 +216,9 @@ def apply_batch(
     v = vault()
     now = utcnow()
     done, failed, log = [], [], []
-    for item_id, sn, action in items:
+    for item_id, sn, action, areas in items:
         try:
-            data = _payload(payloads[sn], v)
+            data = only_areas(_payload(payloads[sn], v), areas)
             with session.begin_nested():
                 apply(session, sn, data, today=today, action=action)
             done.append(item_id)

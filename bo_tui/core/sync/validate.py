@@ -109,8 +109,13 @@ class Diff:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     fields: dict[str, int] = field(default_factory=lambda: {f: 0 for f in DEMOGRAPHIC_FIELDS})
     changed: set[str] = field(default_factory=set)  # matched staff numbers with work to do
+    areas: dict[str, set[str]] = field(default_factory=dict)  # ... and which areas differ
     duplicated: set[str] = field(default_factory=set)  # staged numbers shared by Campus persons
     new: set[str] = field(default_factory=set)  # HR staff not in Campus (created by the commit)
+
+    def mark(self, staff_number: str, area: str) -> None:
+        self.changed.add(staff_number)
+        self.areas.setdefault(staff_number, set()).add(area)
 
     @property
     def work(self) -> set[str]:
@@ -300,7 +305,7 @@ def demographics(session: Session, sync_id: int, diff: Diff) -> None:
                 ),
             }
         )
-        diff.changed.add(hr["staffNumber"])
+        diff.mark(hr["staffNumber"], "demographics")
     diff.rows["demographicDifferences"] = rows
 
 
@@ -343,7 +348,7 @@ def _side_by_side(
                 "_search": _search(sn, last, first),
             }
         )
-        diff.changed.add(sn)
+        diff.mark(sn, "employment" if category == "employmentDifferences" else "positions")
     diff.rows[category] = rows
 
 
@@ -603,16 +608,16 @@ def households(session: Session, sync_id: int, diff: Diff, today: dt.date) -> No
     ):
         mine = homes.get(sn)
         if not mine:
-            diff.changed.add(sn)  # R-HH-1: a household is created
+            diff.mark(sn, "household")  # R-HH-1: a household is created
             continue
         if len(mine) != 1 or not mine[0][2] or mine[0][3] != 1:
             continue  # R-HH-3: ignored by the commit
         hid, hname = mine[0][0], mine[0][1]
         if name and name != hname:
-            diff.changed.add(sn)
+            diff.mark(sn, "household")
             continue
         if not _same_locations(hr_locs.get(sn, ()), locations.get(hid, ()), today_raw):
-            diff.changed.add(sn)
+            diff.mark(sn, "household")
 
 
 def _same(hr: tuple, campus: tuple) -> bool:

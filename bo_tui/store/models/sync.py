@@ -215,6 +215,9 @@ class CommitJobItem(Base):
     staff_number: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # create, update
+    # For an update, the areas validate found different (demographics, employment, positions,
+    # household); the others are equal, so the commit leaves them out of the payload.
+    areas: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, done, failed
     message: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
