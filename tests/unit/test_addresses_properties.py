@@ -134,7 +134,7 @@ def test_R_ADDR_3_standard_form_is_a_fixed_point(std):
     assert {k: norm[k] for k in FIELDS} == std
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_R_ADDR_3_variants_of_one_address_normalize_equal(d):
     std = d.draw(standard)
@@ -153,7 +153,7 @@ def test_R_ADDR_3_different_addresses_never_normalize_equal(a, b):
         assert normalized_key_of(AddressIn(**a)) != normalized_key_of(AddressIn(**b))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_R_ADDR_3_different_addresses_stay_different_in_any_spelling(d):
     a, b = d.draw(standard), d.draw(standard)
@@ -168,7 +168,7 @@ address_text = st.text(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.fixed_dictionaries({k: address_text for k in FIELDS}), st.booleans())
 def test_R_ADDR_3_normalizing_is_idempotent(parts, po_box):
     once = normalize_components({**parts, "postOfficeBox": po_box})
