@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import traceback
 
 import anyio
@@ -42,11 +43,35 @@ def _json_response(status: int, message: str, headers: list | None = None) -> tu
     return start, {"type": "http.response.body", "body": body}
 
 
+# Failures anyone can cause without a token: their log entries are capped per address, so a
+# scanner or a flood cannot grow the error log without bound (in memory, per process).
+_CAPPED = {401, 404, 405, 413, 429}
+_CAP_PER_WINDOW, _WINDOW = 120, 60.0
+
+
+class _LogCap:
+    def __init__(self) -> None:
+        self.windows: dict[str, tuple[float, int]] = {}
+
+    def allow(self, address: str) -> bool:
+        now = time.monotonic()
+        start, n = self.windows.get(address, (now, 0))
+        if now - start > _WINDOW:
+            start, n = now, 0
+        self.windows[address] = (start, n + 1)
+        if len(self.windows) > 10_000:
+            self.windows = {k: v for k, v in self.windows.items() if now - v[0] <= _WINDOW}
+        if n + 1 == _CAP_PER_WINDOW + 1:
+            log.warning("error log: further failures from %s not stored for a minute", address)
+        return n + 1 <= _CAP_PER_WINDOW
+
+
 class Boundary:
     def __init__(self, app, store, max_body: int = MAX_BODY):
         self.app = app
         self.store = store
         self.max_body = max_body
+        self.cap = _LogCap()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -124,7 +149,8 @@ class Boundary:
                     await send_wrapped(body)
                 st["status"] = status
         status = st["status"] or 500
-        if status >= 400:
+        client = scope.get("client") or ("?", 0)
+        if status >= 400 and (status not in _CAPPED or self.cap.allow(str(client[0]))):
             payload = (
                 "(body over the size limit, not stored)" if st["too_large"] else bytes(req_body)
             )

@@ -152,3 +152,18 @@ def test_a_busy_store_is_503_with_retry_after(client, auth, monkeypatch):
     monkeypatch.setattr(staff_core, "create_staff", busy)
     r = client.post(BASE + "/staffMembers", json=staff_payload(), headers=auth)
     assert r.status_code == 503 and r.headers["retry-after"] == "1" and _shape(r)
+
+
+def test_R_LOG_1_unauthenticated_floods_are_capped_in_the_log(client, auth, ref_store, monkeypatch):
+    from bo_tui.api import boundary
+
+    monkeypatch.setattr(boundary, "_CAP_PER_WINDOW", 5)
+    for _ in range(12):
+        client.get(BASE + "/schools")  # 401 without a token
+    for _ in range(7):
+        client.post(
+            BASE + "/staffMembers", json={"lastName": "X"}, headers=auth
+        )  # 400: always kept
+    with ref_store.session() as s:
+        assert errorlog.count(s, errorlog.ErrorFilter(path="/schools")) == 5
+        assert errorlog.count(s, errorlog.ErrorFilter(action="POST")) == 7
