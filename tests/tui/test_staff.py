@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import shutil
+from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy import func, select, text
@@ -15,14 +18,32 @@ from bo_tui.core.preferences import set_preferences
 from bo_tui.core.schemas import parse_staff
 from bo_tui.core.staff import update_staff
 from bo_tui.core.users import set_rights
+from bo_tui.store import Store
 from bo_tui.store.models import HouseholdMember, Person
 
-from .conftest import LOGIN, fixed_store, make_app, settle
+from .conftest import LOGIN, SNAP_DIR, fixed_store, make_app, settle
 
 STAFF = 200
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+_TEMPLATE: Path | None = None
+
+
+def staff_store(name: str) -> Store:
+    """A fresh copy of one demo district (built once per process: copying is ~free, building
+    is not) at /tmp/bo-tui-snapshots/<name>.db."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        template = fixed_store(f"staff-template-{os.getpid()}", staff=STAFF)
+        template.dispose()  # closes the last connection, so the WAL is checkpointed into the file
+        _TEMPLATE = SNAP_DIR / f"staff-template-{os.getpid()}.db"
+    path = SNAP_DIR / f"{name}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(_TEMPLATE, path)
+    return Store(f"sqlite:///{path}")
 
 
 def text_of(renderable) -> str:
@@ -89,7 +110,7 @@ async def open_person(pilot, person_id: int, tab_presses: int = 0) -> None:
 
 
 def snap_person(snap_compare, name: str, tab_presses: int, size=(80, 24), pick=None):
-    store = fixed_store(name, staff=STAFF)
+    store = staff_store(name)
     pid = pick(store) if pick else person_of(store, "10020")
     app = make_app(store)
 
@@ -103,17 +124,17 @@ def snap_person(snap_compare, name: str, tab_presses: int, size=(80, 24), pick=N
 
 
 def test_R_SRCH_1_staff_search_snapshot_80x24(snap_compare):
-    app = make_app(fixed_store("staff-search", staff=STAFF))
+    app = make_app(staff_store("staff-search"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_staff)
 
 
 def test_R_SRCH_1_staff_search_snapshot_120x40(snap_compare):
-    app = make_app(fixed_store("staff-search-wide", staff=STAFF))
+    app = make_app(staff_store("staff-search-wide"))
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_staff)
 
 
 def test_staff_search_filtered_snapshot_80x24(snap_compare):
-    app = make_app(fixed_store("staff-search-filtered", staff=STAFF))
+    app = make_app(staff_store("staff-search-filtered"))
 
     async def run_before(pilot):
         await open_staff(pilot)
@@ -166,7 +187,7 @@ def test_R_HH_3_staff_detail_shared_household_snapshot_80x24(snap_compare):
 
 
 def test_R_PREF_1_locked_refusal_snapshot_80x24(snap_compare):
-    store = fixed_store("staff-locked", staff=STAFF)
+    store = staff_store("staff-locked")
     make_hr_managed(store, "10020")
     pid = person_of(store, "10020")
     app = make_app(store)
@@ -180,7 +201,7 @@ def test_R_PREF_1_locked_refusal_snapshot_80x24(snap_compare):
 
 
 def test_R_SYNC_10_combine_preview_snapshot_80x24(snap_compare):
-    store = fixed_store("staff-combine", staff=STAFF)
+    store = staff_store("staff-combine")
     base = person_of(store, "10020")
     other = lone_non_staff(store)
     app = make_app(store)
@@ -201,7 +222,7 @@ def test_R_SYNC_10_combine_preview_snapshot_80x24(snap_compare):
 async def test_R_SRCH_1_search_and_open_a_staff_member():
     from bo_tui.tui.screens.staff_detail import StaffDetailScreen
 
-    store = fixed_store("staff-flow-search", staff=STAFF)
+    store = staff_store("staff-flow-search")
     pid = person_of(store, "10020")
     with store.session() as s:
         last = s.scalar(
@@ -231,7 +252,7 @@ async def test_R_SRCH_1_search_and_open_a_staff_member():
 
 
 async def test_R_POS_8_persons_without_positions_are_not_staff_here():
-    store = fixed_store("staff-flow-r-pos-8", staff=STAFF)
+    store = staff_store("staff-flow-r-pos-8")
     student = lone_non_staff(store)
     with store.session() as s:
         last = s.scalar(
@@ -248,7 +269,7 @@ async def test_R_POS_8_persons_without_positions_are_not_staff_here():
 async def test_R_PREF_1_locked_edit_is_refused_with_the_reason_then_unlocked_edit_saves():
     from bo_tui.tui.screens.staff_edit import StaffForm
 
-    store = fixed_store("staff-flow-locks", staff=STAFF)
+    store = staff_store("staff-flow-locks")
     make_hr_managed(store, "10020")
     pid = person_of(store, "10020")
     app = make_app(store)
@@ -294,7 +315,7 @@ async def test_R_PREF_1_locked_edit_is_refused_with_the_reason_then_unlocked_edi
 
 
 async def test_R_PREF_1_household_lock_refuses_with_its_own_reason():
-    store = fixed_store("staff-flow-hh-lock", staff=STAFF)
+    store = staff_store("staff-flow-hh-lock")
     make_hr_managed(store, "10020")
     with store.transaction() as s:
         set_preferences(s, {"staffDemographics": "off"})
@@ -310,7 +331,7 @@ async def test_R_PREF_1_household_lock_refuses_with_its_own_reason():
 async def test_R_SYNC_10_combine_two_persons_moves_the_household_membership():
     from bo_tui.tui.screens.staff_combine import CombinePersonModal
 
-    store = fixed_store("staff-flow-combine", staff=STAFF)
+    store = staff_store("staff-flow-combine")
     base = person_of(store, "10020")
     other = lone_non_staff(store)
     with store.session() as s:
@@ -353,7 +374,7 @@ async def test_R_SYNC_10_combine_two_persons_moves_the_household_membership():
 
 
 async def test_R_SYNC_10_combine_needs_the_right_and_says_why():
-    store = fixed_store("staff-flow-combine-right", staff=STAFF)
+    store = staff_store("staff-flow-combine-right")
     with store.transaction() as s:
         everything = set(rights.ALL) - {rights.COMBINE_PERSON}
         set_rights(s, LOGIN, everything)
@@ -374,7 +395,7 @@ async def test_R_SYNC_10_combine_needs_the_right_and_says_why():
 
 
 async def test_reveal_ssn_needs_the_right():
-    store = fixed_store("staff-flow-ssn", staff=STAFF)
+    store = staff_store("staff-flow-ssn")
     pid = person_of(store, "10020")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -401,7 +422,7 @@ async def test_reveal_ssn_needs_the_right():
 async def test_palette_reaches_combine_on_the_staff_screen():
     from bo_tui.tui.screens.staff_combine import CombinePersonModal
 
-    app = make_app(fixed_store("staff-flow-palette", staff=STAFF))
+    app = make_app(staff_store("staff-flow-palette"))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff(pilot)
         await pilot.press("ctrl+p")
