@@ -160,7 +160,10 @@ async def token(request: Request):
     client_id, secret = basic or (params.get("client_id"), params.get("client_secret"))
 
     address = request.client.host if request.client else "?"
-    keys = [f"addr:{address}"] + ([f"client:{client_id}"] if client_id else [])
+    # A hash keeps the throttle's memory small whatever length of client id is sent.
+    keys = [f"addr:{address}"] + (
+        [f"client:{cred.sha256_hex(client_id)[:32]}"] if client_id else []
+    )
     wait = throttle.retry_after(*keys)
     if wait > 0:
         raise oauth_error(
