@@ -200,8 +200,8 @@ def _highway(words: list[str]) -> list[str]:
 
 def _name_text(value: Any) -> list[str]:
     s = _clean(value)
-    if "-" in s or "&" in s or "/" in s:
-        s = _SPACES.sub(" ", s.replace("-", " ").replace("&", " AND ").replace("/", " / ")).strip()
+    if "-" in s or "&" in s:
+        s = s.replace("-", " ").replace("&", " AND ")
     return s.split()
 
 
