@@ -198,7 +198,11 @@ def cmd_errors(args: argparse.Namespace) -> int:
             print(f"wrote {n:,} error log entries to {args.pdf}", file=sys.stderr)
         if args.json:
             entries = errorlog.page(session, 0, args.limit, flt) if args.limit else errorlog.iter_entries(session, flt)
-            print_json([e.as_json() for e in entries])
+            # Streamed, one entry at a time: a large log never sits in memory whole.
+            sys.stdout.write("[")
+            for i, e in enumerate(entries):
+                sys.stdout.write(("," if i else "") + "\n  " + json.dumps(e.as_json(), ensure_ascii=False))
+            sys.stdout.write("\n]\n")
         elif not args.pdf:
             total = errorlog.count(session, flt)
             limit = args.limit or 50
