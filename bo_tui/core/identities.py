@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..store.models import Identity, Person
@@ -15,12 +15,9 @@ _T = Identity.__table__
 _P = Person.__table__
 
 # Staff numbers compare case-insensitively and trimmed (R-SYNC-8: "PENDING" and "pending" are
-# one number), so every lookup is on this expression. The expression index makes it an index
-# seek on SQLite and PostgreSQL; it belongs with the table in store/models/campus.py (asked of
-# its owner) and is declared here meanwhile so that create_all builds it when this is imported.
+# one number), so every lookup is on this expression; ix_persons_staff_key (store/models/campus.py)
+# makes it an index seek on SQLite and PostgreSQL.
 STAFF_KEY = func.lower(func.trim(_P.c.staff_number))
-if not any(ix.name == "ix_persons_staff_key" for ix in _P.indexes):
-    Index("ix_persons_staff_key", STAFF_KEY)
 
 
 # Statements built once: the sync commit runs these thousands of times (SPEC section 11).

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -67,6 +68,9 @@ class Person(Base):
     """A person: staff, student or guardian. Staff are persons with a position (R-POS-8)."""
 
     __tablename__ = "persons"
+    # Staff numbers match case-insensitively and trimmed (R-DEMO-1, R-SYNC-8): an index on
+    # that expression makes every lookup a seek on SQLite and PostgreSQL.
+    __table_args__ = (Index("ix_persons_staff_key", func.lower(func.trim(text("staff_number")))),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Local Staff Number: may be empty or duplicated in dirty data (R-SYNC-8), so not unique.
