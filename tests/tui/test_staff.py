@@ -376,8 +376,7 @@ async def test_R_SYNC_10_combine_two_persons_moves_the_household_membership():
 async def test_R_SYNC_10_combine_needs_the_right_and_says_why():
     store = staff_store("staff-flow-combine-right")
     with store.transaction() as s:
-        everything = set(rights.ALL) - {rights.COMBINE_PERSON}
-        set_rights(s, LOGIN, everything)
+        set_rights(s, LOGIN, set(rights.ALL) - {rights.COMBINE_PERSON, rights.STAFF_EDIT})
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff(pilot)
@@ -392,6 +391,33 @@ async def test_R_SYNC_10_combine_needs_the_right_and_says_why():
         await settle(pilot)
         assert app.screen.step == "refused"
         assert "Combine Person" in str(app.screen.query_one("#combine-message").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        # Without the Edit staff right, editing says why, even in an unlocked area.
+        app.screen.open_detail(person_of(store, "10020"))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert any(rights.ALL[rights.STAFF_EDIT] in n.message for n in app._notifications)
+
+
+async def test_R_SYNC_10_combine_modal_opens_on_a_staff_number_from_another_screen():
+    from bo_tui.tui.screens.staff_combine import CombinePersonModal
+
+    store = staff_store("staff-flow-combine-number")
+    other = lone_non_staff(store)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # on Home: any screen can push the modal
+        app.push_screen(CombinePersonModal(None, other, base_staff_number="10020"))
+        await settle(pilot)
+        modal = app.screen
+        assert modal.step == "preview"
+        assert modal.base.personId == person_of(store, "10020")
+        assert modal.preview.otherPersonId == other
+        await pilot.press("b")  # change the base: the staff picker
+        await settle(pilot)
+        assert modal.step == "base"
 
 
 async def test_reveal_ssn_needs_the_right():
