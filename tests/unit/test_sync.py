@@ -400,3 +400,18 @@ def test_staging_keeps_ssn_only_encrypted(campus):
     dump = "\n".join(sqlite3.connect(campus.engine.url.database).iterdump())
     assert "123456789" not in dump and "123-45-6789" not in dump
     assert staging.BIT["ssn"]
+
+
+# --- the same engine on PostgreSQL ---------------------------------------------------------------
+
+
+def test_R_SYNC_4_and_5_on_postgresql(pg_store):
+    load_campus(pg_store)
+    rep = _validated(pg_store, "hr.csv")
+    assert rep.summary == expected()["summary"]
+    assert len(rep.details["possibleDuplicates"]) == 2
+    res = sync.commit(pg_store, "tester", today=TODAY)
+    assert res.applied == 10 and [f.staffNumber for f in res.failures] == ["3001"]
+    rep = _validated(pg_store)
+    assert rep.summary["demographicDifferences"]["total"] == 0
+    assert rep.summary["assignmentDifferences"] == rep.summary["employmentDifferences"] == 0
