@@ -4,6 +4,7 @@ where it listens and that it runs (R-CRED-1), and access log lines without query
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 from ..core import credentials as cred
@@ -58,8 +59,14 @@ def serve(
     with store.transaction() as session:
         cred.record_server_start(session, host, port, public_url)
     beat.start()
+    # Ctrl+C and SIGTERM both end in a clean stop (uvicorn re-raises the signal it caught after
+    # its shutdown; as KeyboardInterrupt it lands here and the heartbeat says "stopped").
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass
     finally:
         beat.stopping.set()
         try:
