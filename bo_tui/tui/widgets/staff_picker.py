@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
 from bo_tui.core import persons as persons_core
@@ -53,7 +53,9 @@ class PersonPicker(Vertical):
 
     DEFAULT_CSS = """
     PersonPicker { height: 1fr; }
-    PersonPicker > Input { margin: 0 0 0 0; }
+    PersonPicker > .picker-box { height: 1; }
+    PersonPicker > .picker-box > Label { width: auto; color: $text-muted; }
+    PersonPicker > .picker-box > Input { width: 1fr; }
     PersonPicker > .picker-status { height: 1; color: $text-muted; }
     PersonPicker > RowTable { height: 1fr; }
     """
@@ -84,11 +86,13 @@ class PersonPicker(Vertical):
         self.rows: list[persons_core.PersonSummary] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(
-            self.initial,
-            placeholder="Last, First · staff or student number · YYYY-MM-DD",
-            compact=True,
-        )
+        with Horizontal(classes="picker-box"):
+            yield Label("Find ")
+            yield Input(
+                self.initial,
+                placeholder="Last, First · staff or student number · YYYY-MM-DD",
+                compact=True,
+            )
         yield Static("Searching…", classes="picker-status")
         table = RowTable()
         table.add_columns("Name", "Staff #", "Student #", "Birth date", "Kind")
