@@ -1,6 +1,5 @@
-"""Persons as the Campus UI's Staff screen sees them: a search over every person, students and
-guardians too, for Combine Person (R-SYNC-10); the staff detail bundle with its locks (R-PREF-1,
-R-SYNC-7); demographics + names edited as one unit; Combine Person behind its tool right."""
+"""The Staff screen's core: a search over every person, students and guardians too, for Combine
+Person (R-SYNC-10, behind its right); the staff detail with its locks (R-PREF-1, R-SYNC-7)."""
 
 from __future__ import annotations
 
