@@ -459,3 +459,48 @@ async def test_palette_reaches_combine_on_the_staff_screen():
         await settle(pilot)
         assert isinstance(app.screen, CombinePersonModal)
         assert app.screen.step == "other"  # the highlighted staff member is the base
+
+
+async def test_R_POS_1_add_a_position_and_R_ADDR_3_set_a_normalized_address():
+    from bo_tui.core.persons import staff_detail
+    from bo_tui.tui.screens.staff_edit import StaffForm
+
+    store = staff_store("staff-flow-forms")
+    pid = person_of(store, "10020")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_person(pilot, pid, tab_presses=3)  # Positions (Campus-managed: unlocked)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StaffForm)
+        await pilot.press("ctrl+s")  # nothing chosen: the school is required (R-POS-1)
+        await settle(pilot)
+        assert form.query_one("#error-schoolNumber").display
+        form.query_one("#field-schoolNumber").value = "010"
+        form.query_one("#field-assignmentCode").value = "20"
+        form.query_one("#field-startDate").value = "2026-09-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, StaffForm)
+        await pilot.press("n")  # Household
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-fullStreetAddress").value = "4321 North Lexington Avenue SE Apt 45"
+        form.query_one("#field-city").value = "Blaine"
+        form.query_one("#field-state").value = "MN"
+        form.query_one("#field-zip").value = "55123"
+        form.query_one("#field-county").value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, StaffForm)
+    with store.session() as s:
+        d = staff_detail(s, pid, today=dt.date(2026, 9, 1))
+    assert any(
+        p["schoolNumber"] == "010" and p["startDate"] == "2026-09-01" for p in d.person["positions"]
+    )
+    current = d.person["household"]["householdLocations"][0]
+    assert current["address"]["line"] == "4321 N LEXINGTON AVE SE APT 45"
+    assert current["endDate"] is None
