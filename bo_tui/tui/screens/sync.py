@@ -500,7 +500,9 @@ class SyncScreen(BaseScreen):
         self.query_one("#sync-outcome").display = False
         self.query_one("#sync-job").display = True
         self.query_one("#sync-job-bar", ProgressBar).update(total=None, progress=0)
-        self.query_one("#sync-job-msg", Static).update("Preparing the commit…")
+        self.query_one("#sync-job-msg", Static).update(
+            "Preparing the commit: comparing with Campus as it is now…"
+        )
         self._rate = None
         self._begin("commit", "")
         if background:

@@ -465,6 +465,7 @@ class BigTable(ScrollView, can_focus=True):
             self._note_seen()
 
     def on_resize(self) -> None:
+        self._scroll_cursor_into_view()
         self._want_window()
 
     def _style(self, name: str) -> Style:
@@ -558,22 +559,30 @@ class BigTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(self, new))
 
-    def move_cursor(self, index: int, *, column: int | None = None) -> None:
+    def move_cursor(self, index: int, *, column: int | None = None, center: bool = False) -> None:
+        """Put the cursor on row ``index`` (and cell ``column``); ``center``: a jump (search,
+        difference) shows the row mid-screen when it was off screen."""
         if not self.row_count:
             return
         self.cursor_row = max(0, min(index, self.row_count - 1))
         if column is not None:
             self.cursor_column = column
             self._scroll_column_into_view(column)
-        self._scroll_cursor_into_view()
+        self._scroll_cursor_into_view(center=center)
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self, *, center: bool = False) -> None:
+        height = self.scrollable_content_region.height - self.header_height
+        if height <= 0:
+            return  # not laid out yet (a hidden tab): nothing to scroll against
         top = self.cursor_row * self.row_height
         y = self.scroll_y
-        if top < y:
+        off_screen = top < y or top + self.row_height > y + height
+        if center and off_screen:
+            y = max(0, top - (height - self.row_height) // 2)
+        elif top < y or height < self.row_height:
             y = top
-        elif top + self.row_height > y + self.data_height:
-            y = top + self.row_height - self.data_height
+        elif top + self.row_height > y + height:
+            y = top + self.row_height - height
         if y != self.scroll_y:
             self.scroll_to(y=y, animate=False, force=True, immediate=True)
 
@@ -767,7 +776,7 @@ class BigTable(ScrollView, can_focus=True):
         message.stop()
         if message.generation != self._generation or message.index is None:
             return
-        self.move_cursor(message.index)
+        self.move_cursor(message.index, center=True)
         if message.column:
             self._pending_column = message.column
             row = self.current_row
