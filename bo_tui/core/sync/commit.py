@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ...store.crypto import vault
 from ...store.db import Store
 from ...store.models import Person
-from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncStaged
+from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncStaged, SyncWork
 from .. import notifications, staff
 from ..errors import CoreError
 from ..identities import person_ids_for_staff_number
@@ -25,11 +25,11 @@ from ..schemas import parse_staff
 from . import guard
 from .check import ensure_staff_key_index
 from .states import COMMITTING, VALIDATED, close, held_staff, require, utcnow
-from .validate import compare
 
 _S = SyncStaged.__table__
 _J = CommitJob.__table__
 _JI = CommitJobItem.__table__
+_W = SyncWork.__table__
 _P = Person.__table__
 COMMIT_PATH = "/campus/api/businessOfficeIntegration/staffMembers/sync/commit"
 SESSION_FLAG = "bo_tui.sync_commit"  # set on commit sessions: per-staff HR-Staff listeners may skip
@@ -63,36 +63,37 @@ def prepare(
     background: bool = False,
     today: dt.date | None = None,
 ) -> int:
-    """Re-compare the validated sync with Campus as it is now, check the guard (R-SYNC-9),
-    and write the job with one pending item per staff member that has work; the sync is then
-    committing. Returns the job id. Nothing of Campus is changed here."""
+    """Check the guard (R-SYNC-9) and write the job: one pending item per staff member the
+    validation found work for (new, changed, or a number Campus duplicates); the sync is then
+    committing. Returns the job id. Nothing of Campus is changed here; each item is
+    re-validated by the staff rules when it is applied."""
     run = require(session, "commit", VALIDATED)
     ensure_staff_key_index(session)
-    diff = compare(session, run, today=today)
-    run.creates, run.changes, run.campus_staff = diff.creates, len(diff.changed), diff.campus_staff
     if force:
         guard.confirm_guard(session, submitted_by)
     guard.enforce(session, run)
     holds = held_staff(session, run.id)
+    work = {
+        sn: (action, areas)
+        for sn, action, areas in session.execute(
+            select(_W.c.staff_number, _W.c.action, _W.c.areas).where(_W.c.sync_id == run.id)
+        )
+    }
     rows = session.execute(
-        select(_S.c.staff_number, _S.c.seq, _S.c.person_id)
-        .where(_S.c.sync_id == run.id)
-        .order_by(_S.c.seq)
+        select(_S.c.staff_number, _S.c.seq).where(_S.c.sync_id == run.id).order_by(_S.c.seq)
     ).all()
-    work = diff.work
     items = [
         {
             "staff_number": sn,
             "seq": seq,
-            # A number several Campus persons share is an update that fails visibly (R-SYNC-5).
-            "action": "update" if pid or sn in diff.duplicated else "create",
-            "areas": ",".join(sorted(diff.areas[sn])) if pid and sn in diff.areas else None,
+            "action": work[sn][0],
+            "areas": work[sn][1],
             "status": "pending",
         }
-        for sn, seq, pid in rows
+        for sn, seq in rows
         if sn in work and sn not in holds
     ]
-    skipped = sum(1 for sn, _s, _p in rows if sn not in work and sn not in holds)
+    skipped = sum(1 for sn, _s in rows if sn not in work and sn not in holds)
     now = utcnow()
     job_id = session.execute(
         insert(_J).values(

@@ -21,6 +21,7 @@ from ...store.models.sync import (
     SyncStagedAddress,
     SyncStagedEmployment,
     SyncStagedPosition,
+    SyncWork,
 )
 from ..errors import Conflict, FieldError, NotFound
 
@@ -166,6 +167,7 @@ def discard_staged(session: Session, sync_id: int) -> None:
         SyncReportRow,
         SyncRejection,
         SyncHold,
+        SyncWork,
     ):
         session.execute(delete(table).where(table.sync_id == sync_id))
 

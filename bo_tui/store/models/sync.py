@@ -134,6 +134,20 @@ class SyncStagedAddress(Base):
     label: Mapped[str] = mapped_column(Text, default="")
 
 
+class SyncWork(Base):
+    """The staged staff members the last validation found work for, with the differing areas
+    (``*``: create, or a number Campus duplicates); the commit applies these, skips the rest."""
+
+    __tablename__ = "sync_work"
+
+    sync_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    action: Mapped[str] = mapped_column(String(10))  # create, update
+    areas: Mapped[str | None] = mapped_column(String(80))
+
+
 class SyncRejection(Base):
     """A rejected transfer record with its errors (R-SYNC-2), for the wizard and the CLI."""
 
@@ -234,4 +248,5 @@ __all__ = [
     "SyncStagedAddress",
     "SyncStagedEmployment",
     "SyncStagedPosition",
+    "SyncWork",
 ]
