@@ -523,6 +523,7 @@ _FAST_STOP = (
     | data.STREET_SUFFIX_C1.keys()
     | data.UNIT_DESIGNATORS_C2.keys()
     | data.HIGHWAY_NAMES.keys()
+    | {k.split()[0] for k in data.HIGHWAY_NAMES}  # "COUNTY ROAD 42" is no name + suffix + unit
     | {
         "BOX",
         "PO",
@@ -554,7 +555,10 @@ def _fast_tag(line: str) -> dict[str, str] | None:
     tagged = {"AddressNumber": words[0]}
     rest = words[1:]
     units: list[str] = []
-    for _ in range(2):  # "APT 4", "# 4", "REAR", "BLDG 2 APT 5"
+    bare = len(rest) >= 3 and rest[-1][0].isdigit() and _FAST_ID.match(rest[-1])
+    if bare and (rest[-2] in data.STREET_SUFFIX_C1 or rest[-2] in _FAST_DIRS):
+        units = [rest.pop()]  # "MAIN ST 2": a bare unit number
+    for _ in range(0 if units else 2):  # "APT 4", "# 4", "REAR", "BLDG 2 APT 5"
         if len(rest) >= 3 and rest[-1] in _FAST_STANDALONE:
             units[:0] = rest[-1:]
             rest = rest[:-1]
@@ -645,6 +649,11 @@ def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], str] | str:
         norm["direction"] not in data.DIRECTIONAL_STANDARDS | {""}
     ):
         return "cannot be parsed as a street address or PO box"
+    words = norm["street"].split()
+    if not norm["prefix"] and len(words) > 1 and words[0] in data.DIRECTIONAL_STANDARDS:
+        # usaddress files "E" of "1055 E West End Ter" under the name; an abbreviation is
+        # never the start of a name.
+        norm["prefix"], norm["street"] = words[0], " ".join(words[1:])
     # "100 West End Ave": usaddress reads West as a prefix; a street *named* West End reads
     # the same, so that reading is also tried when matching (never used to create).
     word = _clean(raw["prefix"])
@@ -919,21 +928,25 @@ def _plan(addr, path: str) -> _Plan:
     return plan
 
 
-def _reparsed_key(plan: _Plan) -> str | None:
-    """R-ADDR-4 second step: the key of the joined, re-parsed street line, if it differs."""
-    if plan.alt_key:
-        return plan.alt_key
-    if plan.canon_key != plan.first_key:
-        return plan.canon_key
-    line = _reparse_line(plan.street_parts) if plan.street_parts else ""
-    if not line:
-        return None
-    parsed = _parse_cached(_prepare(line))
+def _later_keys(plan: _Plan) -> tuple[str, ...]:
+    """R-ADDR-4 second step: the keys of the joined, re-parsed street line (and of its reading
+    with a spelled-out prefix as part of the name), those that differ from the first key."""
+    if plan.street_parts is None:  # a fullStreetAddress (parsed already) or a PO box
+        return (plan.alt_key,) if plan.alt_key else ()
+    line = _reparse_line(plan.street_parts)
+    parsed = _parse_cached(_prepare(line)) if line else "is empty"
     if isinstance(parsed, str):
-        return None
-    values = _with_location(dict(parsed[0]), dict(zip(NORM_FIELDS, plan.first, strict=True)))
-    key = _key_of(values)
-    return key if key != plan.first_key else None
+        return ()
+    first = dict(zip(NORM_FIELDS, plan.first, strict=True))
+    values = _with_location(dict(parsed[0]), first)
+    keys = [_key_of(values)]
+    if parsed[1]:
+        keys.append(
+            address_key(
+                dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": "", "street": parsed[1]}
+            )
+        )
+    return tuple(dict.fromkeys(k for k in keys if k != plan.first_key))
 
 
 def normalized_key(addr) -> str:
@@ -955,13 +968,7 @@ def candidate_keys(addr) -> tuple[str, ...]:
         plan = _plan(addr, "")
     except RuleViolation:
         return ()
-    keys = [plan.first_key]
-    second = _reparsed_key(plan)
-    if second and second not in keys:
-        keys.append(second)
-    if plan.canon_key not in keys:
-        keys.append(plan.canon_key)
-    return tuple(keys)
+    return tuple(dict.fromkeys((plan.first_key, *_later_keys(plan), plan.canon_key)))
 
 
 def cache_clear() -> None:
@@ -1045,9 +1052,8 @@ def resolve(session: Session, addr, path: str) -> Address:
     row = _by_key(session, plan.first_key)
     if row is not None:
         return row
-    second = _reparsed_key(plan)
-    if second:
-        row = _by_key(session, second)
+    for key in _later_keys(plan):
+        row = _by_key(session, key)
         if row is not None:
             return row
     return _create(session, _row_values(plan.canon, _raw_of(addr), plan.canon_key))
