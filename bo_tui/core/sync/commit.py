@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from ...store.crypto import vault
 from ...store.db import Store
 from ...store.models import Person
-from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncStaged, SyncWork
-from .. import notifications, staff
+from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncRun, SyncStaged, SyncWork
+from .. import errorlog, notifications, staff
 from ..errors import CoreError
 from ..identities import person_ids_for_staff_number
 from ..schemas import parse_staff
 from . import guard
+from .bulk import insert_rows
 from .check import ensure_staff_key_index
 from .states import COMMITTING, VALIDATED, close, held_staff, require, utcnow
 
@@ -113,8 +114,6 @@ def prepare(
     ).inserted_primary_key[0]
     for item in items:
         item["job_id"] = job_id
-    from .bulk import insert_rows
-
     insert_rows(session, _JI, items)
     run.state = COMMITTING
     return job_id
@@ -253,12 +252,7 @@ def apply_batch(
         )
     )
     if log:
-        try:
-            from .. import errorlog
-        except ImportError:
-            pass
-        else:
-            errorlog.log_errors(session, log)
+        errorlog.log_errors(session, log)
     return len(items), len(failed), 1
 
 
@@ -286,13 +280,7 @@ def finish(session: Session, job_id: int) -> None:
         f"{counts.get('done', 0):,} applied, {job.failures:,} failed, {job.skipped:,} unchanged"
         + (f", {job.held:,} held" if job.held else "")
     )
-    from ...store.models.sync import SyncRun
-
     close(session, session.get(SyncRun, job.sync_id))
-    try:
-        from .. import notifications
-    except ImportError:
-        return
     notifications.publish(
         session,
         notifications.HR_SYNC_COMMIT,

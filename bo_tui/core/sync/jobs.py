@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ...store.db import Store
 from ...store.models.sync import CommitJob
-from .commit import apply_batch, finish, prepare
+from .commit import apply_batch, failure_message, finish, prepare
 from .states import SyncInfo, current, iso, utcnow
 
 _J = CommitJob.__table__
@@ -137,8 +137,6 @@ def run_job(
         with store.transaction() as session:
             finish(session, job_id)
     except Exception as exc:
-        from .commit import failure_message
-
         with store.transaction() as session:
             session.execute(
                 update(_J)

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 from ...store.crypto import mask_ssn, vault
 from ...store.models.sync import (
     SyncRejection,
+    SyncRun,
     SyncStaged,
     SyncStagedAddress,
     SyncStagedEmployment,
     SyncStagedPosition,
 )
+from .. import errorlog
 from ..errors import FieldError, RuleViolation
 from ..schemas import AddressIn, StaffMemberIn, parse_staff
 from . import rules
@@ -284,8 +286,6 @@ def _write(session: Session, sync_id: int, batch: dict[str, _Rows]) -> None:
     insert_rows(session, _STAGED, [r.staged for r in rows])
     for table, attr in ((_EMP, "employments"), (_POS, "positions"), (_ADDR, "addresses")):
         insert_rows(session, table, [c for r in rows for c in getattr(r, attr)])
-    from ...store.models.sync import SyncRun
-
     run = session.get(SyncRun, sync_id)
     run.transferred = (run.transferred or 0) + len(batch) - len(again)
 
@@ -303,10 +303,6 @@ def _log_rejections(session: Session, sync_id: int, log: list[dict]) -> None:
             for e in log
         ],
     )
-    try:
-        from .. import errorlog
-    except ImportError:  # the error log lands with the API issue; staging keeps its own rows
-        return
     errorlog.log_errors(
         session,
         [{k: e[k] for k in ("action", "path", "message", "payload", "status")} for e in log],
