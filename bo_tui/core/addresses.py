@@ -884,6 +884,13 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
                 ),
             )
         values = _with_location(parsed, norm)
+        if parsed["postOfficeBox"]:
+            location = dict(zip(NORM_FIELDS, values, strict=True))
+            missing = [k for k in ("city", "state", "zip") if not location[k]]
+            if missing:
+                return tuple(
+                    (k, f"a PO box needs {k} (city, state and zip)", "R-ADDR-2") for k in missing
+                )
         fields = {k: "fullStreetAddress" for k in NORM_FIELDS}
         for k in ("city", "state", "zip", "county"):
             if norm[k]:

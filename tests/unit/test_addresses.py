@@ -647,3 +647,10 @@ def test_R_ADDR_5_dotted_prefix_before_a_name_starting_with_w():
     assert parse_full("100 N. Washington Ave")["prefix"] == "N"
     assert parse_full("100 N. Washington Ave")["street"] == "WASHINGTON"
     assert parse_full("100 N. W. Elm St")["prefix"] == "NW"
+
+
+def test_R_ADDR_2_a_po_box_as_text_also_needs_city_state_zip():
+    with pytest.raises(RuleViolation) as exc:
+        check_payload(AddressIn(fullStreetAddress="P.O. Box 125", city="Jefferson City"), PATH)
+    assert set(errors_of(exc)) == {f"{PATH}.state", f"{PATH}.zip"}
+    check_payload(AddressIn(fullStreetAddress="PO Box 125, Jefferson City, MO 65101"), PATH)
