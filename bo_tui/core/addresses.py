@@ -118,7 +118,7 @@ _DIGIT_LETTER_DASH = re.compile(r"(?<=\d)-(?=[A-Z])|(?<=[A-Z])-(?=\d)")
 _NUMBER_LETTER = re.compile(r"^(\d+) ([A-Z])$")  # "4321 A" → 4321A
 _ORDINAL_NUMERAL = re.compile(r"^(\d+)(ST|ND|RD|TH)$")
 _PO_BOX_WORDS = re.compile(r"^(?:(?:POST OFFICE|P O|PO|POB|BOX|#)\s*)+")
-_ZIP = re.compile(r"^(\d{3,5})(?:\s*-?\s*\d{4})?$")
+_ZIP = re.compile(r"^(\d{3,5})(?:\s*-?\s*\d{4})?[\s-]*$")
 _TRUE = frozenset({"Y", "YES", "T", "TRUE", "1", "ON", "X"})
 _GLUED_UNIT = re.compile(
     r"^("
