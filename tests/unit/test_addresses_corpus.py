@@ -45,7 +45,9 @@ def test_corpus_is_large_and_well_formed():
     assert all(p["why"].strip() for p in PAIRS)
 
 
-@pytest.mark.parametrize("pair", PAIRS, ids=[f"{i + 2}-{p['why'][:40]}" for i, p in enumerate(PAIRS)])
+@pytest.mark.parametrize(
+    "pair", PAIRS, ids=[f"{i + 2}-{p['why'][:40]}" for i, p in enumerate(PAIRS)]
+)
 def test_R_ADDR_4_corpus_pair(corpus_store, pair):
     session = corpus_store.session()
     try:
