@@ -30,7 +30,8 @@ name: "100 West End Ave" matches a stored street WEST END); else a row is create
 ON CONFLICT DO NOTHING, so two writers never make two rows; a SAVEPOINT on other databases).
 The re-parsed parts are stored only when the components were visibly misplaced (a suffix or
 unit inside ``street``, a non-directional prefix …); otherwise the sender's split is kept, so
-a street named "West End" keeps its name.
+a street named "West End" keeps its name. Known ambiguity: "North West End Ct" as one line
+reads NW + END (the pair is joined first), so it does not match N + WEST END.
 
 usaddress-scourgify (evaluated, not used at run time): it rejects PO boxes, leaves ordinal
 words alone ("FIFTH ST"), keeps "# 12" apart from "APT 12", echoes the address in its errors
