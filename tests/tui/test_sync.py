@@ -4,6 +4,7 @@ hand-built district of fixtures/sync, the whole wizard driven by keys, R-SYNC-3 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -32,8 +33,10 @@ def fix_times(store: Store) -> None:
         s.execute(update(CommitJob).values(started_at=NOW, finished_at=NOW, heartbeat_at=NOW))
 
 
-def sync_store(name: str, upto: str = "none") -> Store:
-    """The fixture district (fixtures/sync/campus.json) with its sync taken to ``upto``."""
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _build(name: str, upto: str) -> Store:
     SNAP_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SYNC / "hr.json", HR)
     st = fixed_store(name, staff=0)
@@ -51,6 +54,22 @@ def sync_store(name: str, upto: str = "none") -> Store:
             sync_core.validate(s, details=False, today=TODAY)
     fix_times(st)
     return st
+
+
+def sync_store(name: str, upto: str = "none") -> Store:
+    """The fixture district (fixtures/sync/campus.json) with its sync taken to ``upto``: built
+    once per step, then each test gets its own copy of the file."""
+    if upto not in _TEMPLATES:
+        tpl = _build(f"sync-template-{upto}", upto)
+        tpl.dispose()
+        _TEMPLATES[upto] = SNAP_DIR / f"sync-template-{upto}.db"
+    dst = SNAP_DIR / f"{name}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+        src = Path(f"{_TEMPLATES[upto]}{suffix}")
+        if src.exists():
+            shutil.copyfile(src, f"{dst}{suffix}")
+    return Store(f"sqlite:///{dst}")
 
 
 def work_email(store: Store, staff_number: str) -> str | None:
