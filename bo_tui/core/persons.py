@@ -15,7 +15,7 @@ from ..store.models import Employment, HouseholdMember, Identity, Person, Positi
 from . import addresses, locks
 from . import rights as R
 from .errors import FieldError, Forbidden, RuleViolation
-from .identities import person_for_staff_number, staff_key
+from .identities import STAFF_KEY, person_for_staff_number, staff_key
 from .reference import list_assignment_codes, list_genders, list_schools
 from .staff import combine_persons, get_person, preview_combine
 from .staff_models import CombinePreview, StaffResult
@@ -78,6 +78,7 @@ class StaffDetail(BaseModel):
     schools: list[dict[str, str]] = Field(default_factory=list)
     assignmentCodes: list[dict[str, str]] = Field(default_factory=list)
     revealed: bool = False
+    sharedStaffNumber: int = 0  # persons with this staff number (R-SYNC-8: over 1 is dirty data)
 
 
 def _like_prefix(col, text: str):
@@ -262,6 +263,15 @@ def household_members(
     ]
 
 
+def _count_staff_number(session: Session, staff_number: str) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(_P).where(staff_key(staff_number) == STAFF_KEY)
+        )
+        or 0
+    )
+
+
 def staff_detail(
     session: Session, person_id: int, *, reveal: bool = False, today: dt.date | None = None
 ) -> StaffDetail:
@@ -272,6 +282,7 @@ def staff_detail(
     household = person.get("household")
     for loc in household["householdLocations"] if household else ():
         loc["address"]["line"] = addresses.street_line(loc["address"])
+    number = (person.get("staffNumber") or "").strip()
     members = household_members(session, household["householdId"], today) if household else []
     return StaffDetail(
         person=person,
@@ -281,6 +292,7 @@ def staff_detail(
         schools=list_schools(session),
         assignmentCodes=list_assignment_codes(session),
         revealed=reveal,
+        sharedStaffNumber=_count_staff_number(session, number) if number else 0,
     )
 
 

@@ -22,7 +22,7 @@ from bo_tui.core.errors import CoreError, RuleViolation
 from bo_tui.core.persons import StaffDetail
 from bo_tui.core.schemas import AddressIn, EmploymentIn, parse_position, validation_errors
 
-from ..widgets.staff_picker import RowTable
+from ..widgets.staff_picker import EditTable, HistoryTable, RowTable
 from .base import BaseScreen
 from .staff_edit import FormField, StaffForm
 
@@ -173,8 +173,10 @@ class StaffDetailScreen(BaseScreen):
                     yield Static("", id=f"lock-{tab}", classes="lock-line")
                     if tab in ("demographics", "household"):
                         yield VerticalScroll(Static("", id=f"{tab}-body"), classes="detail-body")
+                    elif tab == "identity":
+                        yield HistoryTable(id=f"{tab}-table")
                     else:
-                        yield RowTable(id=f"{tab}-table")
+                        yield EditTable(id=f"{tab}-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -261,6 +263,8 @@ class StaffDetailScreen(BaseScreen):
         number = (p.get("staffNumber") or "").strip()
         name = f"{p.get('lastName') or '?'}, {p.get('firstName') or '?'}"
         bits = [f"[b]{name}[/b]", f"staff {number}" if number else "no staff number"]
+        if d.sharedStaffNumber > 1:  # dirty data that a sync cannot match (R-SYNC-8)
+            bits[1] += f" [yellow](shared by {d.sharedStaffNumber})[/yellow]"
         bits.append("[yellow]HR-managed[/yellow]" if p.get("hrManaged") else "Campus-managed")
         bits.append(f"person {p['personId']}")
         self.query_one("#detail-title", Static).update(" · ".join(bits))

@@ -30,6 +30,18 @@ class RowTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
 
+class EditTable(RowTable):
+    """Rows that Enter edits (employments, positions)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="staff_table.edit", show=False)]
+
+
+class HistoryTable(RowTable):
+    """Rows to read only (identity history): Enter does nothing, so the footer offers nothing."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", id="staff_table.open", show=False)]
+
+
 KIND_LABEL = {"staff": "staff", "employee": "no position", "student": "student", "person": "person"}
 
 
