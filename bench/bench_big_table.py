@@ -173,9 +173,7 @@ async def run(store: Store, sync_id: int, moves: int) -> dict:
         table.focus()
         while table.first_paint is None:
             if time.perf_counter() - t_launch > 30:
-                raise SystemExit(
-                    f"no first paint within 30 s: {table.row_count} {table.scroll_y} {sorted(table._pages)} {table._wanted} {table._fetching} {table._inflight} {table._focus_page} {list(app.workers)} {table.size}"
-                )
+                raise SystemExit(f"no first paint within 30 s ({table.error or 'no error'})")
             await asyncio.sleep(0.001)
         out["rows"] = table.row_count
         out["first_paint_from_launch_s"] = table.first_paint - t_launch
@@ -188,9 +186,7 @@ async def run(store: Store, sync_id: int, moves: int) -> dict:
             target = table.cursor_row
             while table.painted.get(target, 0) < t0:
                 if time.perf_counter() - t0 > 10:
-                    raise SystemExit(
-                        f"row {target} was not painted within 10 s: {table.scroll_y} {sorted(table._pages)} {table._wanted} {table._fetching} {table._inflight} {table._focus_page} {list(app.workers)}"
-                    )
+                    raise SystemExit(f"row {target} was not painted within 10 s")
                 await asyncio.sleep(0.0005)
             return (table.painted[target] - t0) * 1000
 
@@ -254,7 +250,7 @@ def main() -> None:
     )
     print(
         f"page down x{len(pd)}: median {statistics.median(pd):.1f} ms, p95 {pct(pd, 95):.1f} ms, "
-        f"max {max(pd):.1f} ms (target <= 50 ms); slowest: {sorted((v, i) for i, v in enumerate(pd))[-4:]}"
+        f"p99 {pct(pd, 99):.1f} ms, max {max(pd):.1f} ms (target <= 50 ms)"
     )
     pu = r["page_up_ms"]
     print(f"page up x{len(pu)}: median {statistics.median(pu):.1f} ms, max {max(pu):.1f} ms")
