@@ -10,6 +10,8 @@ from sqlalchemy import delete, select
 
 from bo_tui.core import credentials as cred
 from bo_tui.core import rights
+from bo_tui.core.demo import build_demo
+from bo_tui.store import Store
 from bo_tui.store.crypto import vault
 from bo_tui.store.models import User, UserRight
 from bo_tui.store.models.integration import ApiClient
@@ -17,12 +19,20 @@ from bo_tui.tui.widgets.admin_modals import AdminConfirm
 
 from .conftest import LOGIN, fixed_store, make_app, settle
 
+
+def private_store(tmp_path) -> Store:
+    """Flow tests get a store of their own: the fixed paths are for snapshots, and two runs of
+    the suite at once must never share (and unlink) one database file."""
+    st = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
+    build_demo(st, staff=0, login=LOGIN)
+    return st
+
+
 FIXED_SECRET = "Txb60LZZTcQ4fixedSnapshotSecretValue0123456"
 
 
-def fixed_client_store(name: str):
-    """A store whose API client has a fixed id and secret, so snapshots are stable."""
-    st = fixed_store(name, staff=0)
+def fixed_client_store(st):
+    """The store's API client gets a fixed id and secret, so snapshots are stable."""
     with st.transaction() as s:
         cred.ensure_client(s)
         client = s.scalar(select(ApiClient))
@@ -45,12 +55,12 @@ async def open_credentials(pilot) -> None:
 
 
 def test_R_CRED_1_credentials_snapshot_80x24(snap_compare):
-    app = make_app(fixed_client_store("credentials"))
+    app = make_app(fixed_client_store(fixed_store("credentials", staff=0)))
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_credentials)
 
 
 def test_R_CRED_1_credentials_snapshot_120x40(snap_compare):
-    app = make_app(fixed_client_store("credentials-wide"))
+    app = make_app(fixed_client_store(fixed_store("credentials-wide", staff=0)))
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_credentials)
 
 
@@ -64,8 +74,8 @@ def _screen_text(app) -> str:
     return plain(app.screen.query_one("#cred-client"))
 
 
-async def test_R_CRED_1_show_secret_toggles_and_copies():
-    st = fixed_client_store("credentials-show")
+async def test_R_CRED_1_show_secret_toggles_and_copies(tmp_path):
+    st = fixed_client_store(private_store(tmp_path))
     app = make_app(st)
     copied: list[str] = []
     app.copy_to_clipboard = copied.append
@@ -88,8 +98,8 @@ async def test_R_CRED_1_show_secret_toggles_and_copies():
     ]
 
 
-async def test_R_CRED_1_show_secret_refused_without_the_right():
-    st = fixed_client_store("credentials-noright")
+async def test_R_CRED_1_show_secret_refused_without_the_right(tmp_path):
+    st = fixed_client_store(private_store(tmp_path))
     drop_right(st, rights.SHOW_SECRET)
     app = make_app(st)
     copied: list[str] = []
@@ -104,8 +114,8 @@ async def test_R_CRED_1_show_secret_refused_without_the_right():
         assert copied == []
 
 
-async def test_R_CRED_1_screen_refused_without_the_credentials_right():
-    st = fixed_client_store("credentials-none")
+async def test_R_CRED_1_screen_refused_without_the_credentials_right(tmp_path):
+    st = fixed_client_store(private_store(tmp_path))
     drop_right(st, rights.CREDENTIALS)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -115,8 +125,8 @@ async def test_R_CRED_1_screen_refused_without_the_credentials_right():
         assert app.screen.creds is None
 
 
-async def test_R_CRED_2_generate_new_secret_after_warning_old_secret_fails():
-    st = fixed_client_store("credentials-rotate")
+async def test_R_CRED_2_generate_new_secret_after_warning_old_secret_fails(tmp_path):
+    st = fixed_client_store(private_store(tmp_path))
     with st.transaction() as s:
         client = cred.authenticate_client(s, "boi-7634-mo-0a1b2c3d", FIXED_SECRET)
         assert client is not None
@@ -145,8 +155,6 @@ async def test_R_CRED_2_generate_new_secret_after_warning_old_secret_fails():
 
 
 async def test_R_CRED_1_empty_store_says_why_instead_of_the_values(tmp_path):
-    from bo_tui.store import Store
-
     app = make_app(Store(f"sqlite:///{tmp_path / 'empty.db'}"))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_credentials(pilot)

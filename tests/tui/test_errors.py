@@ -7,17 +7,27 @@ import datetime as dt
 import json
 
 from bo_tui.core import errorlog as log_core
+from bo_tui.core.demo import build_demo
+from bo_tui.store import Store
 from bo_tui.tui.screens.errors import ErrorFilterModal
 from bo_tui.tui.widgets.admin_modals import AdminConfirm, AdminPrompt, AdminTextView
 
-from .conftest import fixed_store, make_app, settle
+from .conftest import LOGIN, fixed_store, make_app, settle
+
+
+def private_store(tmp_path) -> Store:
+    """Flow tests get a store of their own: the fixed paths are for snapshots, and two runs of
+    the suite at once must never share (and unlink) one database file."""
+    st = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
+    build_demo(st, staff=0, login=LOGIN)
+    return st
+
 
 T0 = dt.datetime(2026, 8, 20, 8, 0)
 
 
-def log_store(name: str, n: int = 240):
-    """A store with ``n`` fixed error-log entries over twelve days, newest on 2026-08-31."""
-    st = fixed_store(name, staff=0)
+def log_store(st, n: int = 240):
+    """``n`` fixed error-log entries, an hour apart from 2026-08-20 08:00."""
     entries = []
     for i in range(n):
         kind = i % 4
@@ -76,17 +86,17 @@ async def open_errors(pilot) -> None:
 
 
 def test_R_LOG_1_error_log_snapshot_80x24(snap_compare):
-    app = make_app(log_store("errors"))
+    app = make_app(log_store(fixed_store("errors", staff=0)))
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_errors)
 
 
 def test_R_LOG_1_error_log_snapshot_120x40(snap_compare):
-    app = make_app(log_store("errors-wide"))
+    app = make_app(log_store(fixed_store("errors-wide", staff=0)))
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_errors)
 
 
-async def test_R_LOG_1_pages_from_the_store():
-    app = make_app(log_store("errors-pages"))
+async def test_R_LOG_1_pages_from_the_store(tmp_path):
+    app = make_app(log_store(private_store(tmp_path)))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_errors(pilot)
         table = app.screen.table
@@ -101,7 +111,7 @@ async def test_R_LOG_1_pages_from_the_store():
 
 
 async def test_R_LOG_1_filter_then_export_pdf(tmp_path):
-    app = make_app(log_store("errors-filter"))
+    app = make_app(log_store(private_store(tmp_path)))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_errors(pilot)
         await pilot.press("f")
@@ -137,8 +147,8 @@ async def test_R_LOG_1_filter_then_export_pdf(tmp_path):
     assert out.stat().st_size > 1000
 
 
-async def test_R_LOG_1_bad_filter_date_is_refused_in_the_modal():
-    app = make_app(log_store("errors-baddate", n=8))
+async def test_R_LOG_1_bad_filter_date_is_refused_in_the_modal(tmp_path):
+    app = make_app(log_store(private_store(tmp_path), n=8))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_errors(pilot)
         await pilot.press("f")
@@ -150,8 +160,8 @@ async def test_R_LOG_1_bad_filter_date_is_refused_in_the_modal():
         assert "YYYY-MM-DD" in str(app.screen.query_one("#flt-error").content)
 
 
-async def test_R_LOG_1_payload_viewer_shows_pretty_redacted_json():
-    app = make_app(log_store("errors-payload", n=4))
+async def test_R_LOG_1_payload_viewer_shows_pretty_redacted_json(tmp_path):
+    app = make_app(log_store(private_store(tmp_path), n=4))
     copied: list[str] = []
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=(80, 24)) as pilot:
@@ -174,7 +184,7 @@ async def test_R_LOG_1_payload_viewer_shows_pretty_redacted_json():
 
 
 async def test_R_LOG_1_sort_cycles_and_export_asks_before_replacing(tmp_path):
-    app = make_app(log_store("errors-sort", n=12))
+    app = make_app(log_store(private_store(tmp_path), n=12))
     out = tmp_path / "log.pdf"
     out.write_bytes(b"old")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -206,8 +216,8 @@ async def test_R_LOG_1_sort_cycles_and_export_asks_before_replacing(tmp_path):
     assert out.read_bytes().startswith(b"%PDF-")
 
 
-async def test_R_LOG_1_arrows_cross_page_edges():
-    app = make_app(log_store("errors-edges", n=150))
+async def test_R_LOG_1_arrows_cross_page_edges(tmp_path):
+    app = make_app(log_store(private_store(tmp_path), n=150))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_errors(pilot)
         table = app.screen.table

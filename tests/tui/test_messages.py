@@ -8,17 +8,27 @@ import datetime as dt
 from sqlalchemy import insert, select
 
 from bo_tui.core import notifications as note_core
+from bo_tui.core.demo import build_demo
+from bo_tui.store import Store
 from bo_tui.store.models import User
 from bo_tui.store.models.integration import Message
 from bo_tui.tui.widgets.admin_modals import AdminTextView
 
 from .conftest import LOGIN, fixed_store, make_app, settle
 
+
+def private_store(tmp_path) -> Store:
+    """Flow tests get a store of their own: the fixed paths are for snapshots, and two runs of
+    the suite at once must never share (and unlink) one database file."""
+    st = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
+    build_demo(st, staff=0, login=LOGIN)
+    return st
+
+
 T0 = dt.datetime(2026, 8, 28, 7, 15)
 
 
-def inbox_store(name: str):
-    st = fixed_store(name, staff=0)
+def inbox_store(st):
     with st.transaction() as s:
         me = s.scalar(select(User.id).where(User.username == LOGIN))
         other = s.scalar(select(User.id).where(User.username == "hrclerk"))
@@ -58,12 +68,12 @@ async def open_messages(pilot) -> None:
 
 
 def test_R_NOTE_3_message_center_snapshot_80x24(snap_compare):
-    app = make_app(inbox_store("messages"))
+    app = make_app(inbox_store(fixed_store("messages", staff=0)))
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_messages)
 
 
 def test_R_NOTE_3_message_center_snapshot_120x40(snap_compare):
-    app = make_app(inbox_store("messages-wide"))
+    app = make_app(inbox_store(fixed_store("messages-wide", staff=0)))
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_messages)
 
 
@@ -72,8 +82,8 @@ def _unread(st, login=LOGIN) -> int:
         return note_core.unread_count(s, login)
 
 
-async def test_R_NOTE_3_mark_read_and_unread():
-    st = inbox_store("messages-flow")
+async def test_R_NOTE_3_mark_read_and_unread(tmp_path):
+    st = inbox_store(private_store(tmp_path))
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_messages(pilot)

@@ -4,14 +4,23 @@ users only), removing one, and removing all, which deletes the notification."""
 from __future__ import annotations
 
 from bo_tui.core import notifications as note_core
+from bo_tui.core.demo import build_demo
+from bo_tui.store import Store
 from bo_tui.tui.screens.notifications import NotificationEditor
 from bo_tui.tui.widgets.admin_modals import AdminConfirm
 
-from .conftest import fixed_store, make_app, settle
+from .conftest import LOGIN, fixed_store, make_app, settle
 
 
-def notes_store(name: str):
-    st = fixed_store(name, staff=0)
+def private_store(tmp_path) -> Store:
+    """Flow tests get a store of their own: the fixed paths are for snapshots, and two runs of
+    the suite at once must never share (and unlink) one database file."""
+    st = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
+    build_demo(st, staff=0, login=LOGIN)
+    return st
+
+
+def notes_store(st):
     with st.transaction() as s:
         note_core.save_notification(s, note_core.HR_STAFF, ["hrclerk", "assign"])
         note_core.save_notification(s, note_core.HR_SYNC_COMMIT, ["mpostma"])
@@ -25,12 +34,12 @@ async def open_notifications(pilot) -> None:
 
 
 def test_R_NOTE_1_notifications_snapshot_80x24(snap_compare):
-    app = make_app(notes_store("notifications"))
+    app = make_app(notes_store(fixed_store("notifications", staff=0)))
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_notifications)
 
 
 def test_R_NOTE_1_notifications_snapshot_120x40(snap_compare):
-    app = make_app(notes_store("notifications-wide"))
+    app = make_app(notes_store(fixed_store("notifications-wide", staff=0)))
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_notifications)
 
 
@@ -40,7 +49,7 @@ def test_R_NOTE_2_editor_snapshot_80x24(snap_compare):
         await pilot.press("enter")
         await settle(pilot)
 
-    app = make_app(notes_store("notifications-editor"))
+    app = make_app(notes_store(fixed_store("notifications-editor", staff=0)))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
@@ -49,8 +58,8 @@ def _notes(st):
         return note_core.list_notifications(s)
 
 
-async def test_R_NOTE_2_add_then_remove_recipients_and_removing_all_deletes():
-    st = fixed_store("notifications-flow", staff=0)
+async def test_R_NOTE_2_add_then_remove_recipients_and_removing_all_deletes(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_notifications(pilot)
@@ -98,8 +107,8 @@ async def test_R_NOTE_2_add_then_remove_recipients_and_removing_all_deletes():
     assert _notes(st) == []
 
 
-async def test_R_NOTE_3_a_new_notification_needs_a_recipient():
-    st = fixed_store("notifications-empty", staff=0)
+async def test_R_NOTE_3_a_new_notification_needs_a_recipient(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_notifications(pilot)

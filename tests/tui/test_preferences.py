@@ -7,9 +7,19 @@ from sqlalchemy import delete, select
 
 from bo_tui.core import preferences as pref_core
 from bo_tui.core import rights
+from bo_tui.core.demo import build_demo
+from bo_tui.store import Store
 from bo_tui.store.models import User, UserRight
 
 from .conftest import LOGIN, fixed_store, make_app, settle
+
+
+def private_store(tmp_path) -> Store:
+    """Flow tests get a store of their own: the fixed paths are for snapshots, and two runs of
+    the suite at once must never share (and unlink) one database file."""
+    st = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
+    build_demo(st, staff=0, login=LOGIN)
+    return st
 
 
 async def open_preferences(pilot) -> None:
@@ -33,8 +43,8 @@ def _prefs(st) -> pref_core.Preferences:
         return pref_core.get_preferences(s)
 
 
-async def test_R_PREF_1_unlock_and_guard_numbers_are_saved():
-    st = fixed_store("preferences-save", staff=0)
+async def test_R_PREF_1_unlock_and_guard_numbers_are_saved(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_preferences(pilot)
@@ -54,8 +64,8 @@ async def test_R_PREF_1_unlock_and_guard_numbers_are_saved():
     assert prefs.massChangeMinimum == 40 and prefs.staffNumber is True
 
 
-async def test_R_SYNC_9_bad_percent_is_shown_next_to_its_field_and_nothing_saved():
-    st = fixed_store("preferences-bad", staff=0)
+async def test_R_SYNC_9_bad_percent_is_shown_next_to_its_field_and_nothing_saved(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_preferences(pilot)
@@ -70,8 +80,8 @@ async def test_R_SYNC_9_bad_percent_is_shown_next_to_its_field_and_nothing_saved
     assert _prefs(st) == pref_core.Preferences()  # one transaction: nothing saved
 
 
-async def test_R_PREF_1_read_only_without_the_admin_right():
-    st = fixed_store("preferences-ro", staff=0)
+async def test_R_PREF_1_read_only_without_the_admin_right(tmp_path):
+    st = private_store(tmp_path)
     with st.transaction() as s:
         uid = s.scalar(select(User.id).where(User.username == LOGIN))
         s.execute(

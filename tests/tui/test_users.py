@@ -7,11 +7,21 @@ from sqlalchemy import delete, select
 
 from bo_tui.core import rights
 from bo_tui.core import users as users_core
+from bo_tui.core.demo import build_demo
+from bo_tui.store import Store
 from bo_tui.store.models import User, UserRight
 from bo_tui.tui.screens.users import RightsEditor
 from bo_tui.tui.widgets.admin_modals import AdminConfirm
 
 from .conftest import LOGIN, fixed_store, make_app, settle
+
+
+def private_store(tmp_path) -> Store:
+    """Flow tests get a store of their own: the fixed paths are for snapshots, and two runs of
+    the suite at once must never share (and unlink) one database file."""
+    st = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
+    build_demo(st, staff=0, login=LOGIN)
+    return st
 
 
 async def open_users(pilot) -> None:
@@ -44,8 +54,8 @@ async def _go_to(pilot, username: str) -> None:
     raise AssertionError(username)
 
 
-async def test_users_change_a_users_rights():
-    st = fixed_store("users-rights", staff=0)
+async def test_users_change_a_users_rights(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_users(pilot)
@@ -65,8 +75,8 @@ async def test_users_change_a_users_rights():
     assert _user(st, "hrclerk").rights == [rights.DISTRICT_ASSIGNMENTS]
 
 
-async def test_users_own_rights_change_reaches_the_app_and_deactivate_asks():
-    st = fixed_store("users-self", staff=0)
+async def test_users_own_rights_change_reaches_the_app_and_deactivate_asks(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_users(pilot)
@@ -98,8 +108,8 @@ async def test_users_own_rights_change_reaches_the_app_and_deactivate_asks():
     assert not _user(st, LOGIN).can(rights.SHOW_SECRET)
 
 
-async def test_users_read_only_without_user_admin():
-    st = fixed_store("users-ro", staff=0)
+async def test_users_read_only_without_user_admin(tmp_path):
+    st = private_store(tmp_path)
     with st.transaction() as s:
         uid = s.scalar(select(User.id).where(User.username == LOGIN))
         s.execute(
@@ -116,8 +126,8 @@ async def test_users_read_only_without_user_admin():
     assert _user(st, "hrclerk").rights == [rights.DISTRICT_EMPLOYMENT]
 
 
-async def test_users_cannot_deactivate_themselves_and_giving_up_user_admin_asks():
-    st = fixed_store("users-selfguard", staff=0)
+async def test_users_cannot_deactivate_themselves_and_giving_up_user_admin_asks(tmp_path):
+    st = private_store(tmp_path)
     app = make_app(st)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_users(pilot)
