@@ -30,8 +30,8 @@ name: "100 West End Ave" matches a stored street WEST END); else a row is create
 ON CONFLICT DO NOTHING, so two writers never make two rows; a SAVEPOINT on other databases).
 The re-parsed parts are stored only when the components were visibly misplaced (a suffix or
 unit inside ``street``, a non-directional prefix …); otherwise the sender's split is kept, so
-a street named "West End" keeps its name. Known ambiguity: "North West End Ct" as one line
-reads NW + END (the pair is joined first), so it does not match N + WEST END.
+a street named "West End" keeps its name ("North West End Ct" as text reads NW + END and
+also matches a stored N + WEST END).
 
 usaddress-scourgify (evaluated, not used at run time): it rejects PO boxes, leaves ordinal
 words alone ("FIFTH ST"), keeps "# 12" apart from "APT 12", echoes the address in its errors
@@ -376,28 +376,35 @@ _PAIR_WORDS = {
 
 
 def _prepare(full: str) -> str:
-    """The text usaddress sees: cleaned like the components, "North West" joined to NW."""
+    """The text the parser sees: cleaned like the components (dotted pairs "N. W." joined)."""
     s = _ascii_upper(full)
     s = _PAIR.sub(r"\1\2", s)
     s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
     s = re.sub(r"[^A-Z0-9\s#/&,-]", " ", s)
     if "&" in s and s.lstrip()[:1].isdigit():
         s = s.replace("&", " AND ")  # "100 Lewis & Clark Dr"; an intersection has no number
-    line, sep, rest = s.partition(",")
+    return _SPACES.sub(" ", s).strip(" ,")
+
+
+def _join_pairs(text: str) -> tuple[str, tuple[str, str] | None]:
+    """ "North West" → NW (usaddress misreads the pair), and the pair when it was the prefix
+    (right after the house number): "North West End Ct" may also be N + WEST END."""
+    line, sep, rest = text.partition(",")
     words = line.split()
+    leading = None
     i = 0
     while i < len(words) - 1:
-        pair = _PAIR_WORDS.get((words[i], words[i + 1].strip("-")))
-        if pair is None and "-" in words[i]:
-            a, _, b = words[i].partition("-")
-            if (a, b) in _PAIR_WORDS and (i >= 2 or len(words) - i - 1 >= 2):
-                words[i] = _PAIR_WORDS[(a, b)]
+        a, _, b = words[i].partition("-")
+        pair = (a, b) if b else (words[i], words[i + 1])
+        code = _PAIR_WORDS.get(pair)
+        width = 1 if b else 2
         # A pair is a directional only with a street on its other side; "100 South West St"
         # is a street named South West.
-        elif pair and (len(words) - i - 2 >= 2 or i >= 2):
-            words[i : i + 2] = [pair]
+        if code and (len(words) - i - width >= 2 or i >= 2):
+            words[i : i + width] = [code]
+            leading = pair if i == 1 else leading
         i += 1
-    return _SPACES.sub(" ", " ".join(words) + sep + rest).strip(" ,")
+    return " ".join(words) + sep + rest, leading
 
 
 _UNIT_LABELS = frozenset(
@@ -629,11 +636,12 @@ def _tag_line(text: str) -> tuple[dict[str, str], str]:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], str] | str:
-    """Normalized parse of a prepared text and its spelled-out-prefix street (see ``_alt``),
-    or the error message (both cached)."""
+def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, str] | None] | str:
+    """Normalized parse of a prepared text with its alternative (prefix, street) reading, or
+    the error message (both cached)."""
     if not text:
         return "is empty"
+    text, pair = _join_pairs(text)
     try:
         tagged, kind = _tag_line(text)
         raw = _from_tagged(tagged, kind)
@@ -658,7 +666,11 @@ def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], str] | str:
     # "100 West End Ave": usaddress reads West as a prefix; a street *named* West End reads
     # the same, so that reading is also tried when matching (never used to create).
     word = _clean(raw["prefix"])
-    alt = norm_street(f"{word} {raw['street']}") if norm["prefix"] and len(word) > 2 else ""
+    alt = None
+    if norm["prefix"] and len(word) > 2:
+        alt = ("", norm_street(f"{word} {raw['street']}"))
+    elif pair and norm["prefix"] == _PAIR_WORDS[pair]:
+        alt = (pair[0][0], norm_street(f"{pair[1]} {raw['street']}"))
     return tuple(norm.items()), alt
 
 
@@ -875,7 +887,7 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
         parsed = _parse_cached(_prepare(full))
         if isinstance(parsed, str):
             return (("fullStreetAddress", f"fullStreetAddress {parsed}", "R-ADDR-5"),)
-        parsed, alt_street = dict(parsed[0]), parsed[1]
+        parsed, alt = dict(parsed[0]), parsed[1]
         if norm["postOfficeBox"] and not parsed["postOfficeBox"]:
             return (
                 (
@@ -900,10 +912,7 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
         if problems:
             return tuple(problems)
         key = _key_of(values)
-        alt_key = None
-        if alt_street:
-            alt = dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": "", "street": alt_street}
-            alt_key = address_key(alt)
+        alt_key = _alt_key(values, alt)
         return _Plan(values, key, values, key, None, alt_key)
     first = values
     canon = first
@@ -947,14 +956,18 @@ def _later_keys(plan: _Plan) -> tuple[str, ...]:
         return ()
     first = dict(zip(NORM_FIELDS, plan.first, strict=True))
     values = _with_location(dict(parsed[0]), first)
-    keys = [_key_of(values)]
-    if parsed[1]:
-        keys.append(
-            address_key(
-                dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": "", "street": parsed[1]}
-            )
-        )
-    return tuple(dict.fromkeys(k for k in keys if k != plan.first_key))
+    keys = (_key_of(values), _alt_key(values, parsed[1]))
+    return tuple(dict.fromkeys(k for k in keys if k and k != plan.first_key))
+
+
+def _alt_key(values: tuple[str, ...], alt: tuple[str, str] | None) -> str | None:
+    """The key of the alternative reading of a parsed line (matched, never created)."""
+    if not alt:
+        return None
+    prefix, street = alt
+    return address_key(
+        dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": prefix, "street": street}
+    )
 
 
 def normalized_key(addr) -> str:
