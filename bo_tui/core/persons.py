@@ -18,7 +18,7 @@ from .errors import FieldError, Forbidden, RuleViolation
 from .identities import STAFF_KEY, person_for_staff_number, staff_key
 from .reference import list_assignment_codes, list_genders, list_schools
 from .staff import combine_persons, get_person, preview_combine
-from .staff_models import CombinePreview, StaffResult
+from .staff_models import CombinePreview, RuleWarning, StaffResult
 from .users import acting_user
 
 _P = Person.__table__
@@ -357,7 +357,38 @@ def preview_combine_as(
 ) -> CombinePreview:
     """What Combine Person would move, for a user with the Combine Person right."""
     _require_right(session, login, R.COMBINE_PERSON)
-    return preview_combine(session, base_person_id, other_person_id)
+    preview = preview_combine(session, base_person_id, other_person_id)
+    _same_human_warnings(session, preview)
+    return preview
+
+
+def _same_human_warnings(session: Session, preview: CombinePreview) -> None:
+    """R-SYNC-10 finds duplicates by name and birth date (or SSN): say when the two persons
+    differ in those, so nobody combines a parent with their child by mistake."""
+    base = person_summary(session, preview.basePersonId)
+    other = person_summary(session, preview.otherPersonId)
+    if base is None or other is None:
+        return
+    if base.birthDate and other.birthDate and base.birthDate != other.birthDate:
+        preview.warnings.append(
+            RuleWarning(
+                field="otherPersonId",
+                message="birth dates differ: make sure these are one human",
+                rule="R-SYNC-10",
+            )
+        )
+
+    def key(p: PersonSummary) -> tuple[str, str]:
+        return ((p.lastName or "").strip().lower(), (p.firstName or "").strip().lower())
+
+    if key(base) != key(other):
+        preview.warnings.append(
+            RuleWarning(
+                field="otherPersonId",
+                message="names differ: make sure these are one human (the base's names stay)",
+                rule="R-SYNC-10",
+            )
+        )
 
 
 def combine_as(

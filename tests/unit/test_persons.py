@@ -170,3 +170,26 @@ def test_R_SYNC_10_combine_needs_the_combine_person_right(people):
     with store.session() as s:
         assert persons.person_summary(s, student) is None
         assert persons.person_by_staff_number(s, "a100").personId == staff
+
+
+def test_R_SYNC_10_preview_warns_when_names_or_birth_dates_differ(people):
+    store, staff, _no_position, student = people
+    with store.transaction() as s:
+        preview = persons.preview_combine_as(s, "mpostma", staff, student)
+    messages = [w.message for w in preview.warnings]
+    assert any(m.startswith("names differ") for m in messages)
+    assert not any(m.startswith("birth dates differ") for m in messages)  # the student has none
+    with store.transaction() as s:
+        s.execute(
+            Person.__table__.update()
+            .where(Person.id == student)
+            .values(birth_date=dt.date(2010, 1, 1))
+        )
+        s.execute(
+            Identity.__table__.update()
+            .where(Identity.person_id == student)
+            .values(first_name="ALLISON ")
+        )
+        preview = persons.preview_combine_as(s, "mpostma", staff, student)
+    messages = [w.message for w in preview.warnings]
+    assert messages == ["birth dates differ: make sure these are one human"]
