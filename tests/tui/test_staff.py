@@ -483,6 +483,17 @@ async def test_R_POS_1_add_a_position_and_R_ADDR_3_set_a_normalized_address():
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, StaffForm)
+        # Enter on the new position (last row) edits its end date.
+        table = app.screen.query_one("#positions-table")
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StaffForm) and form.form_title.startswith("End position 010")
+        form.query_one("#field-endDate").value = "2027-06-30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, StaffForm)
         await pilot.press("n")  # Household
         await settle(pilot)
         await pilot.press("e")
@@ -498,9 +509,11 @@ async def test_R_POS_1_add_a_position_and_R_ADDR_3_set_a_normalized_address():
         assert not isinstance(app.screen, StaffForm)
     with store.session() as s:
         d = staff_detail(s, pid, today=dt.date(2026, 9, 1))
-    assert any(
-        p["schoolNumber"] == "010" and p["startDate"] == "2026-09-01" for p in d.person["positions"]
-    )
+    assert [
+        p["endDate"]
+        for p in d.person["positions"]
+        if p["schoolNumber"] == "010" and p["startDate"] == "2026-09-01"
+    ] == ["2027-06-30"]
     current = d.person["household"]["householdLocations"][0]
     assert current["address"]["line"] == "4321 N LEXINGTON AVE SE APT 45"
     assert current["endDate"] is None
