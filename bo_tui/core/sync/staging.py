@@ -113,7 +113,6 @@ def stage_rows(
 ) -> _Rows:
     """The staging rows of one valid staff member (no writes); ``v`` is the SSN vault."""
     sn = m.staffNumber  # type: ignore[assignment]
-    payload = m.model_dump(mode="json", exclude_unset=True)
     sent = 0
     for key in m.model_fields_set:
         bit = BIT.get(key)
@@ -121,15 +120,18 @@ def stage_rows(
             sent |= bit
     ssn_hash = None
     if m.ssn:
-        payload["ssn"] = v.encrypt(m.ssn)  # never plain in staging
         ssn_hash = v.hash(m.ssn)
+        # The payload keeps the SSN only as its ciphertext: never plain in staging.
+        payload = m.model_copy(update={"ssn": v.encrypt(m.ssn)}).model_dump_json(exclude_unset=True)
+    else:
+        payload = m.model_dump_json(exclude_unset=True)
     last, first = m.lastName, m.firstName
     staged = {
         "sync_id": sync_id,
         "staff_number": sn,
         "staff_key": sn.strip().lower(),
         "seq": seq,
-        "payload": json.dumps(payload, separators=(",", ":")),
+        "payload": payload,
         "sent": sent,
         "last_name": last,
         "first_name": first,
