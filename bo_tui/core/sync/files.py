@@ -186,7 +186,7 @@ def iter_csv(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
         if len(row) != len(header):
             err = FieldError(
                 "file",
-                f"line {line}: has {len(row)} fields, the header has {len(header)}",
+                f"has {len(row)} fields, the header has {len(header)}",
                 "R-SYNC-2",
             )
             sn = row[col_of["staffNumber"]].strip() if len(row) > col_of["staffNumber"] else None
