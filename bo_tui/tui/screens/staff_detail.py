@@ -57,6 +57,11 @@ def _ssn(value: str | None) -> str:
     return value
 
 
+def _masked(value: str | None) -> str:
+    # The form never repeats a revealed SSN: the detail shows it, only while toggled.
+    return f"***-**-{value[-4:]}" if value else "none"
+
+
 def demographics_table(p: dict[str, Any]) -> Group:
     """Identity fields side by side; phones and emails (long) one per line below."""
     top = Table(box=None, show_header=False, padding=(0, 1), expand=True)
@@ -437,7 +442,7 @@ class StaffDetailScreen(BaseScreen):
                         "ssn",
                         "SSN",
                         "",
-                        placeholder=f"unchanged ({p.get('ssn') or 'none'}); type 9 digits to set",
+                        placeholder=f"unchanged ({_masked(p.get('ssn'))}); type 9 digits to set",
                     ),
                     FormField("birthDate", "Birth date", _v(p.get("birthDate")), "YYYY-MM-DD"),
                     FormField("workPhone", "Work phone", _v(p.get("workPhone"))),
