@@ -136,6 +136,8 @@ def _side_rows(cat: str, row: dict) -> list[dict]:
                 out.append({**base, **item})
         else:
             item = {**base, **side}
+            if cat == "addressDifferences":
+                item.update(lastName=row.get("lastName"), firstName=row.get("firstName"))
             if system == "hr":
                 item["differences"] = diffs
                 if row.get("match"):
@@ -353,7 +355,12 @@ def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
             head()
         for line in lines:
             if cat == "addressDifferences":
-                line = {**line, "address": (row.get("hr") or {}).get("address")}
+                line = {
+                    **line,
+                    "address": (row.get("hr") or {}).get("address"),
+                    "lastName": row.get("lastName"),
+                    "firstName": row.get("firstName"),
+                }
             for key, _label, w in cols:
                 is_bold = line.get("system") == "HR" and key in bold
                 pdf.set_font("Helvetica", "B" if is_bold else "", 7)
