@@ -88,7 +88,10 @@ def _resume_commit_jobs(store: Store) -> None:
 
     taken = jobs.resume(store, background=True)
     if taken:
-        print(f"bo-tui: resuming interrupted commit job(s) {', '.join(map(str, taken))}", file=sys.stderr)
+        print(
+            f"bo-tui: resuming interrupted commit job(s) {', '.join(map(str, taken))}",
+            file=sys.stderr,
+        )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -113,7 +116,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except SystemExit:  # uvicorn exits when it cannot bind; it has said why
         started = False
     if not started:
-        return fail(f"could not listen on {args.host}:{args.port} (in use, or not an address here?)", EXIT_DATA)
+        return fail(
+            f"could not listen on {args.host}:{args.port} (in use, or not an address here?)",
+            EXIT_DATA,
+        )
     return EXIT_OK
 
 
@@ -122,7 +128,9 @@ def _print_credentials(c, rotated: bool) -> None:
     if server is None:
         state = "never started: run `bo-tui serve`"
     elif server.running:
-        state = f"running (pid {server.pid}) at {server.publicUrl or f'{server.host}:{server.port}'}"
+        state = (
+            f"running (pid {server.pid}) at {server.publicUrl or f'{server.host}:{server.port}'}"
+        )
     else:
         state = f"not running (last at {server.host}:{server.port}); run `bo-tui serve`"
     secret = c.clientSecret if c.revealed else f"{c.clientSecret}  (show it with --reveal)"
@@ -138,7 +146,9 @@ def _print_credentials(c, rotated: bool) -> None:
     for label, value in rows:
         print(f"{label:<14} {value}")
     if rotated:
-        print("A new secret was generated: the old secret and every token issued with it no longer work.")
+        print(
+            "A new secret was generated: the old secret and every token issued with it no longer work."
+        )
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
@@ -197,11 +207,17 @@ def cmd_errors(args: argparse.Namespace) -> int:
             n = errorlog.export_pdf(session, args.pdf, flt)
             print(f"wrote {n:,} error log entries to {args.pdf}", file=sys.stderr)
         if args.json:
-            entries = errorlog.page(session, 0, args.limit, flt) if args.limit else errorlog.iter_entries(session, flt)
+            entries = (
+                errorlog.page(session, 0, args.limit, flt)
+                if args.limit
+                else errorlog.iter_entries(session, flt)
+            )
             # Streamed, one entry at a time: a large log never sits in memory whole.
             sys.stdout.write("[")
             for i, e in enumerate(entries):
-                sys.stdout.write(("," if i else "") + "\n  " + json.dumps(e.as_json(), ensure_ascii=False))
+                sys.stdout.write(
+                    ("," if i else "") + "\n  " + json.dumps(e.as_json(), ensure_ascii=False)
+                )
             sys.stdout.write("\n]\n")
         elif not args.pdf:
             total = errorlog.count(session, flt)
@@ -210,9 +226,15 @@ def cmd_errors(args: argparse.Namespace) -> int:
                 when = errorlog.iso_utc(e.errorDate).replace("T", " ")
                 print(f"{when}  {e.action:<6} {e.path}  {e.message}")
             if total > limit:
-                print(f"… {total - limit:,} older entries (use --limit N, --json or --pdf FILE)", file=sys.stderr)
+                print(
+                    f"… {total - limit:,} older entries (use --limit N, --json or --pdf FILE)",
+                    file=sys.stderr,
+                )
             elif total == 0:
-                print("the error log is empty" + ("" if flt == errorlog.ErrorFilter() else " for this filter"))
+                print(
+                    "the error log is empty"
+                    + ("" if flt == errorlog.ErrorFilter() else " for this filter")
+                )
     return EXIT_OK
 
 
@@ -230,7 +252,11 @@ def cmd_preferences(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         with store.transaction() as session:
-            current = prefs.set_preferences(session, changes) if changes else prefs.get_preferences(session)
+            current = (
+                prefs.set_preferences(session, changes)
+                if changes
+                else prefs.get_preferences(session)
+            )
     except RuleViolation as exc:
         e = exc.errors[0]
         if e.field not in prefs.valid_names():
@@ -267,7 +293,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"Campus staff with duplicate staff numbers: {len(result.duplicateStaffNumbers):,}")
         for r in result.duplicateStaffNumbers:
-            print(f"  {r.staffNumber!r:<14} {r.lastName or ''}, {r.firstName or ''} (person {r.personId})")
+            print(
+                f"  {r.staffNumber!r:<14} {r.lastName or ''}, {r.firstName or ''} (person {r.personId})"
+            )
         print(f"Campus staff with no staff number: {len(result.noStaffNumber):,}")
         for r in result.noStaffNumber:
             print(f"  {r.lastName or ''}, {r.firstName or ''} (person {r.personId})")
@@ -331,8 +359,11 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
         if args.report:
             export.export(session, args.report)
     result = _run_commit(store, job=args.job, force=args.force) if args.commit else None
-    transfer = {"accepted": moved.accepted, "rejected": moved.rejectedCount,
-                "firstRejected": [r.model_dump() for r in moved.rejected[:50]]}
+    transfer = {
+        "accepted": moved.accepted,
+        "rejected": moved.rejectedCount,
+        "firstRejected": [r.model_dump() for r in moved.rejected[:50]],
+    }
     if args.json:
         with store.transaction() as session:
             extra = {"transfer": transfer, "commit": result.as_dict() if result else None}
@@ -341,8 +372,14 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
         print(f"Transfer: {moved.accepted:,} staged, {moved.rejectedCount:,} rejected")
         for r in moved.rejected[:20]:
             where = "; ".join(
-                (f"line {e['line']}" + (f", column {e['column']}" if e.get("column") else "") + ": "
-                 if e.get("line") else "") + f"{e['field']}: {e['message']}"
+                (
+                    f"line {e['line']}"
+                    + (f", column {e['column']}" if e.get("column") else "")
+                    + ": "
+                    if e.get("line")
+                    else ""
+                )
+                + f"{e['field']}: {e['message']}"
                 for e in r.errors[:3]
             )
             print(f"  {r.staffNumber or '(no staffNumber)'}: {where}")
@@ -387,15 +424,23 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         print_json(st.as_dict())
         return EXIT_OK
     s = st.sync
-    print(f"Sync: {s.state}" + (f" (#{s.syncId}, started by {s.startedBy} at {s.startedAt})" if s.syncId else ""))
+    print(
+        f"Sync: {s.state}"
+        + (f" (#{s.syncId}, started by {s.startedBy} at {s.startedAt})" if s.syncId else "")
+    )
     if s.syncId:
         print(f"  transferred {s.transferred:,}, rejected {s.rejected:,}")
         if s.summary:
-            print(f"  validated at {s.validatedAt}: {s.creates:,} to create, {s.changes:,} to change")
+            print(
+                f"  validated at {s.validatedAt}: {s.creates:,} to create, {s.changes:,} to change"
+            )
     j = st.job
     if j:
-        print(f"Last commit job: #{j.jobId} {j.status}, {j.processed:,}/{j.total:,} processed, "
-              f"{j.failures:,} failed, started {j.startedAt}" + (f", finished {j.finishedAt}" if j.finishedAt else ""))
+        print(
+            f"Last commit job: #{j.jobId} {j.status}, {j.processed:,}/{j.total:,} processed, "
+            f"{j.failures:,} failed, started {j.startedAt}"
+            + (f", finished {j.finishedAt}" if j.finishedAt else "")
+        )
         if j.message:
             print(f"  {j.message}")
     return EXIT_OK
@@ -406,7 +451,11 @@ def cmd_sync_resume(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     taken = resume(store, progress=progress_line("resume"))
-    print(f"Resumed commit job(s): {', '.join(map(str, taken))}" if taken else "No interrupted commit job.")
+    print(
+        f"Resumed commit job(s): {', '.join(map(str, taken))}"
+        if taken
+        else "No interrupted commit job."
+    )
     return EXIT_OK
 
 
@@ -417,6 +466,21 @@ def cmd_sync_restart(args: argparse.Namespace) -> int:
     with store.transaction() as session:
         info = restart(session)
     print(f"Sync #{info.syncId} restarted: transferring, staged data discarded.")
+    return EXIT_OK
+
+
+def cmd_key_rotate(args: argparse.Namespace) -> int:
+    from .core import keys
+
+    store = open_store(args)
+    result = keys.rotate(store)
+    if args.json:
+        print_json(result.model_dump())
+    else:
+        print(
+            f"Data key rotated ({result.keySource}): re-encrypted {result.persons:,} SSNs, "
+            f"{result.staged:,} staged records, {result.clients} API client secret(s)."
+        )
     return EXIT_OK
 
 
@@ -448,18 +512,29 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="run the Business Office Integration HTTP API")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
-    sv.add_argument("--public-url", metavar="URL", help="the URL HR systems use, when behind a proxy")
+    sv.add_argument(
+        "--public-url", metavar="URL", help="the URL HR systems use, when behind a proxy"
+    )
     sv.set_defaults(func=cmd_serve)
 
-    cr = sub.add_parser("credentials", help="the API client id, secret and URLs; `rotate` for a new secret")
-    cr.add_argument("action", nargs="?", choices=["rotate"], help="generate a new secret (old one fails at once)")
+    cr = sub.add_parser(
+        "credentials", help="the API client id, secret and URLs; `rotate` for a new secret"
+    )
+    cr.add_argument(
+        "action",
+        nargs="?",
+        choices=["rotate"],
+        help="generate a new secret (old one fails at once)",
+    )
     cr.add_argument("--reveal", action="store_true", help="show the client secret")
     cr.add_argument("--json", action="store_true", help="print one JSON document")
     cr.add_argument("--yes", action="store_true", help="rotate without asking")
     cr.set_defaults(func=cmd_credentials)
 
     er = sub.add_parser("errors", help="the Business Office Error Log, newest first")
-    er.add_argument("--json", action="store_true", help="print [{errorDate, action, path, message, payload}]")
+    er.add_argument(
+        "--json", action="store_true", help="print [{errorDate, action, path, message, payload}]"
+    )
     er.add_argument("--pdf", metavar="FILE", help="export the (filtered) log as a PDF table")
     er.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD)")
     er.add_argument("--until", metavar="DATE", help="up to this date, inclusive")
@@ -470,7 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
     er.set_defaults(func=cmd_errors)
 
     pr = sub.add_parser("preferences", help="show or set the Business Office Preferences")
-    pr.add_argument("--set", action="append", metavar="NAME=VALUE", help="e.g. staffHousehold=off (repeatable)")
+    pr.add_argument(
+        "--set", action="append", metavar="NAME=VALUE", help="e.g. staffHousehold=off (repeatable)"
+    )
     pr.add_argument("--json", action="store_true", help="print one JSON document")
     pr.set_defaults(func=cmd_preferences)
 
@@ -478,16 +555,24 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--json", action="store_true", help="print one JSON document")
     ck.set_defaults(func=cmd_check)
 
-    sy = sub.add_parser("sync", help="staff synchronization from an HR file; commit, status, resume")
+    sy = sub.add_parser(
+        "sync", help="staff synchronization from an HR file; commit, status, resume"
+    )
     sy.set_defaults(func=lambda a: (sy.print_help(), EXIT_USAGE)[1])
     sys_ = sy.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
     run = sys_.add_parser("run", help="start, transfer FILE (JSON or CSV), end, validate; --commit")
-    run.add_argument("file", metavar="FILE", help="HR export: a JSON array or the CSV of SPEC section 9")
+    run.add_argument(
+        "file", metavar="FILE", help="HR export: a JSON array or the CSV of SPEC section 9"
+    )
     run.add_argument("--commit", action="store_true", help="also commit (else review in the TUI)")
     run.add_argument("--job", action="store_true", help="commit as a background job, with progress")
     run.add_argument("--force", action="store_true", help="confirm past the mass-change guard")
-    run.add_argument("--report", metavar="OUT", help="write the report: OUT.json, OUT.csv or OUT.pdf")
-    run.add_argument("--json", action="store_true", help="print the report and commit result as JSON")
+    run.add_argument(
+        "--report", metavar="OUT", help="write the report: OUT.json, OUT.csv or OUT.pdf"
+    )
+    run.add_argument(
+        "--json", action="store_true", help="print the report and commit result as JSON"
+    )
     run.set_defaults(func=cmd_sync_run)
     co = sys_.add_parser("commit", help="commit the open, validated sync")
     co.add_argument("--job", action="store_true", help="as a background job, with progress")
@@ -497,10 +582,18 @@ def build_parser() -> argparse.ArgumentParser:
     stt = sys_.add_parser("status", help="the sync's state and the last commit job")
     stt.add_argument("--json", action="store_true", help="print one JSON document")
     stt.set_defaults(func=cmd_sync_status)
-    sys_.add_parser("resume", help="resume interrupted commit jobs").set_defaults(func=cmd_sync_resume)
+    sys_.add_parser("resume", help="resume interrupted commit jobs").set_defaults(
+        func=cmd_sync_resume
+    )
     sys_.add_parser("restart", help="back to transferring, staged data discarded").set_defaults(
         func=cmd_sync_restart
     )
+
+    k = sub.add_parser("key", help="the data key that encrypts SSNs and the client secret")
+    ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    kr = ksub.add_parser("rotate", help="re-encrypt everything under a new data key")
+    kr.add_argument("--json", action="store_true")
+    kr.set_defaults(func=cmd_key_rotate)
 
     return p
 
