@@ -97,6 +97,7 @@ class ReportScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._lines = {}
         self.info: sync_core.SyncInfo | None = None
         self.counts: dict[str, int] = {}
         self.holds: set[str] = set()
@@ -178,8 +179,9 @@ class ReportScreen(BaseScreen):
         summary = info.summary
         tabs = self.query_one(TabbedContent)
         if not summary:
-            self.query_one("#report-head", Static).update(
-                "No validation report yet: transfer and validate on the Synchronization screen (3)."
+            self._line(
+                "#report-head",
+                "No validation report yet: transfer and validate on the Synchronization screen (3).",
             )
             self.query_one("#report-summary", Static).update(
                 "Run the synchronization wizard (key 3): Start Transfer, transfer the HR file, "
@@ -240,10 +242,19 @@ class ReportScreen(BaseScreen):
         reviewed = sum(self.table(c).seen.total for c in CATEGORIES)
         state = info.state.upper()
         when = (info.validatedAt or "")[:16].replace("T", " ")
-        self.query_one("#report-head", Static).update(
+        self._line(
+            "#report-head",
             f"Sync {info.syncId} {state.lower()} {when} · reviewed [b]{reviewed:,}[/b]/{total:,}"
-            f" · held [b]{len(self.holds):,}[/b]"
+            f" · held [b]{len(self.holds):,}[/b]",
         )
+
+    _lines: dict[str, str] = {}
+
+    def _line(self, selector: str, text: str) -> None:
+        # One-line bars change on every cursor move: no layout pass, and none when unchanged.
+        if self._lines.get(selector) != text:
+            self._lines[selector] = text
+            self.query_one(selector, Static).update(text, layout=False)
 
     def _update_status(self, cat: str) -> None:
         table = self.table(cat)
@@ -260,7 +271,7 @@ class ReportScreen(BaseScreen):
             parts.append(f"/{table.search_text} (n/N)")
         if table.markable:
             parts.append("space holds back")
-        self.query_one(f"#status-{cat}", Static).update(escape(" · ".join(parts)))
+        self._line(f"#status-{cat}", escape(" · ".join(parts)))
 
     def _cat_of(self, table: BigTable) -> str | None:
         return (

@@ -547,16 +547,31 @@ class BigTable(ScrollView, can_focus=True):
             target = left if i < self.fixed_columns else right
             target.append(Segment(text, s))
             target.append(Segment(" ", style))
-        strip_left = Strip(left, self._left_width)
-        strip_right = Strip(right, self._right_width).crop_extend(
-            scroll_x, scroll_x + max(0, width - self._left_width), style
-        )
-        return Strip.join([strip_left, strip_right]).crop_extend(0, width, style)
+        # One Strip per line: Textual's Strips are costly to make, so crop segments instead.
+        view = max(0, width - self._left_width)
+        if view and right:
+            cuts = [scroll_x, scroll_x + view]
+            shown = (
+                list(Segment.divide(right, cuts))[1]
+                if scroll_x
+                else list(Segment.divide(right, cuts[1:]))[0]
+            )
+        else:
+            shown = []
+        segments = left + shown
+        used = self._left_width + sum(seg.cell_length for seg in shown)
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        elif used > width:
+            segments = list(Segment.divide(segments, [width]))[0]
+        return Strip(segments, width)
 
     # --- cursor -------------------------------------------------------------------------------
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        self.refresh()
+        # Only the two rows change (a scroll, if any, refreshes the rest).
+        for row in {old, new}:
+            self.refresh_lines(self.header_height + row * self.row_height, self.row_height)
         self.post_message(self.CursorMoved(self, new))
 
     def move_cursor(self, index: int, *, column: int | None = None, center: bool = False) -> None:
