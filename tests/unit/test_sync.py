@@ -111,6 +111,9 @@ def test_R_SYNC_2_transfer_checks_rules_rejects_logs_and_replaces(campus):
         sync.transfer(s, [{**good, "firstName": "Nora"}])
         rows = s.scalars(select(SyncStaged)).all()
         assert len(rows) == 1 and rows[0].first_name == "Nora"
+    with campus.transaction() as s:  # staff numbers compare case-insensitively
+        sync.transfer(s, [{**good, "staffNumber": "k7001"}, {**good, "staffNumber": "K7001"}])
+        assert [r.staff_number for r in s.scalars(select(SyncStaged))] == ["7001", "K7001"]
         assert json.loads(rows[0].payload)["ssn"].startswith("v1:")
     raw = (
         sqlite3.connect(campus.engine.url.database).execute("select * from sync_staged").fetchall()

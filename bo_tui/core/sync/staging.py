@@ -256,7 +256,10 @@ def transfer(
                 }
             )
             continue
-        batch[m.staffNumber] = stage_rows(run.id, seq0 + i, m, check.gender, check.address_key, v)  # type: ignore[index]
+        # Keyed like Campus compares staff numbers (case-insensitive, trimmed): "abc1" sent
+        # after "ABC1" replaces it instead of staging one person twice.
+        rows = stage_rows(run.id, seq0 + i, m, check.gender, check.address_key, v)
+        batch[rows.staged["staff_key"]] = rows
     if batch:
         _write(session, run.id, batch)
     if log:
@@ -266,13 +269,13 @@ def transfer(
 
 
 def _write(session: Session, sync_id: int, batch: dict[str, _Rows]) -> None:
-    numbers = list(batch)
+    """Stage a batch keyed by staff key; a staff number staged before is replaced."""
+    keys = list(batch)
     again: list[str] = []
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
+    for start in range(0, len(keys), 500):
         again += session.scalars(
             select(_STAGED.c.staff_number).where(
-                _STAGED.c.sync_id == sync_id, _STAGED.c.staff_number.in_(chunk)
+                _STAGED.c.sync_id == sync_id, _STAGED.c.staff_key.in_(keys[start : start + 500])
             )
         ).all()
     if again:  # a re-sent staff number replaces its staged record
