@@ -316,3 +316,28 @@ async def test_path_field_completes_file_names(tmp_path):
     assert await s.get_suggestion(str(tmp_path / "hr-")) == str(tmp_path / "hr-export.json")
     assert await s.get_suggestion(str(tmp_path / "ot")) == str(tmp_path / "other") + "/"
     assert await s.get_suggestion(str(tmp_path / "zz")) is None
+
+
+async def test_R_SYNC_11_a_stopped_commit_job_resumes_from_the_wizard():
+    from bo_tui.core.sync.commit import prepare
+
+    store = sync_store("sync-resume", "validated")
+    with store.transaction() as s:
+        job_id = prepare(s, "dtc", force=True, background=True, today=TODAY)
+        s.execute(update(CommitJob).where(CommitJob.id == job_id).values(status="failed"))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sync(pilot)
+        assert screen.info.state == "committing"
+        assert screen.check_action("resume", ()) is True
+        assert "Resume it with" in str(screen.query_one("#sync-job-msg").render())
+        await pilot.press("x")
+        await settle(pilot)
+        assert sync_core.jobs.wait(job_id, timeout=30)
+        screen.load_state()
+        await settle(pilot)
+        screen.load_state()
+        await settle(pilot)
+        assert screen.info.state == "committed"
+        assert screen.result is not None and screen.result.jobId == job_id
+    assert work_email(store, "1002") == "bob.baker@k12.mo.us"

@@ -104,6 +104,7 @@ class SyncScreen(BaseScreen):
         Binding("m", "commit", "Commit", id="sync.commit"),
         Binding("b", "submit_job", "Commit job", id="sync.submit_job"),
         Binding("r", "restart", "Restart", id="sync.restart"),
+        Binding("x", "resume", "Resume job", id="sync.resume"),
         Binding("l", "error_log", "Error log", id="sync.error_log", show=False),
     ]
 
@@ -266,6 +267,7 @@ class SyncScreen(BaseScreen):
             "commit": state == states.VALIDATED,
             "submit_job": state == states.VALIDATED,
             "restart": state in (states.TRANSFERRING, states.TRANSFERRED, states.VALIDATED),
+            "resume": self._job_stopped,
         }.get(action, True)
         if not allowed:
             return False
@@ -541,8 +543,43 @@ class SyncScreen(BaseScreen):
 
     def _show_job(self, job: sync_core.JobStatus) -> None:
         self._show_progress(job.processed, job.total, failures=job.failures)
-        if job.status in ("completed", "failed"):
-            self._poll_timer.pause()
+        if job.status in ("failed", "interrupted"):
+            # R-SYNC-11: a stopped job keeps what it applied; resuming never applies twice.
+            self.query_one("#sync-job-msg", Static).update(
+                f"[red]Commit job {job.jobId} {job.status}[/red]: {escape(job.message or '')}\n"
+                "Resume it with [b]x[/b] (nothing is applied twice)."
+            )
+
+    @property
+    def _job_stopped(self) -> bool:
+        return (
+            self.info is not None
+            and self.info.state == states.COMMITTING
+            and self.job is not None
+            and self.job.status in ("failed", "interrupted")
+        )
+
+    def action_resume(self) -> None:
+        if not self._may_write() or not self._job_stopped:
+            return
+        self._rate = None
+        self._begin("commit", "")
+        self.run_resume()
+
+    @work(thread=True, exclusive=True, group="sync-commit", exit_on_error=False)
+    def run_resume(self) -> None:
+        taken = sync_core.resume(self.app.store, background=True)
+        self.app.call_from_thread(self._resumed, taken)
+
+    def _resumed(self, taken: list[int]) -> None:
+        self._done()
+        if taken:
+            self.job_id = taken[-1]
+            self.notify(f"Commit job {taken[-1]} resumed.", title="Commit job")
+        else:
+            self.notify("No commit job needed resuming.", timeout=4)
+        self._poll_timer.resume()
+        self.load_state()
 
     def _show_progress(self, done: int, total: int, *, failures: int | None = None) -> None:
         self.query_one("#sync-job").display = True
