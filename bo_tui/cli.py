@@ -621,6 +621,24 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        # Database and driver errors carry SQL parameters (SSNs): name the error, not its text.
+        return fail(_unexpected(exc), EXIT_DATA)
+
+
+def _unexpected(exc: BaseException) -> str:
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        kind = type(exc.orig).__name__
+    elif isinstance(exc, SQLAlchemyError):
+        kind = type(exc).__name__
+    else:
+        kind = type(exc).__name__
+    hint = ""
+    if "IntegrityError" in kind or "OperationalError" in kind:
+        hint = "; the store may be from another version of bo-tui or in use elsewhere"
+    return f"unexpected {kind} (nothing was half-written: the change was rolled back){hint}"
 
 
 if __name__ == "__main__":

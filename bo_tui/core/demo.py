@@ -317,6 +317,7 @@ def build_demo(
             session, login or os_login(), now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         )
         school_ids = dict(session.execute(select(School.school_number, School.id)).all())
+    school_numbers = {sid: number for number, sid in school_ids.items()}
     g = _Gen(seed, ref)
     r = g.r
     v = vault()
@@ -537,7 +538,7 @@ def build_demo(
                 "birth": birth,
                 "row": persons[pid - 1],
                 "emps": emps,
-                "pos": [(school, p) for p in pos],
+                "pos": [(school_numbers[p["school_id"]], p) for p in pos],
                 "addr": addr,
             }
         )

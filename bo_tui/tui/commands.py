@@ -1,11 +1,13 @@
 """Command palette (ctrl+p): every screen and every action of the active screen by name,
-with its key beside it (SPEC section 10)."""
+with its key beside it in parentheses (SPEC section 10)."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from .registry import SCREENS
 
@@ -17,7 +19,7 @@ class ScreensProvider(Provider):
         app = self.app
         for s in SCREENS:
             if s.available():
-                yield f"{s.title}  [{s.key}]", partial(app.open_screen, s.id), s.help
+                yield f"{s.title}  ({s.key})", partial(app.open_screen, s.id), s.help
         screen = self.screen
         seen = set()
         for active in screen.active_bindings.values():
@@ -26,18 +28,21 @@ class ScreensProvider(Provider):
                 continue
             seen.add(b.action)
             yield (
-                f"{b.description}  [{app.get_key_display(b)}]",
+                f"{b.description}  ({app.get_key_display(b).strip()})",
                 partial(app.run_action, b.action, active.node),
                 b.tooltip or f"on {getattr(screen, 'TITLE', None) or 'this screen'}",
             )
 
     async def discover(self) -> Hits:
         for text, command, help_text in self._items():
-            yield DiscoveryHit(text, command, help=help_text)
+            # Content, not markup: "(/)" or "(e)" must show as typed.
+            yield DiscoveryHit(Content(text), command, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_text in self._items():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, help=help_text)
+                yield Hit(
+                    score, matcher.highlight(escape(text)), command, text=text, help=help_text
+                )
