@@ -95,13 +95,22 @@ class BoTuiApp(App):
 
     def _startup(self) -> None:
         """Start-up duties of the core: a login restarts this contact's inactivity clock
-        (R-SUP-4); follow-ups that fell due are written (R-SUP-8)."""
+        (R-SUP-4); follow-ups that fell due are written (R-SUP-8); a commit job interrupted by
+        a crash resumes in the background (R-SYNC-11)."""
         from bo_tui.core import support
+        from bo_tui.core.sync import jobs
 
         now = self.now()
         with self.store.transaction() as session:
             support.record_login(session, self.login, now)
             support.apply_follow_ups(session, now)
+        resumed = jobs.resume_interrupted(self.store)
+        if resumed:
+            self.call_from_thread(
+                self.notify,
+                f"An interrupted commit job ({', '.join(map(str, resumed))}) resumes in the background.",
+                title="Synchronization",
+            )
 
     def on_worker_state_changed(self, event) -> None:
         from textual.worker import WorkerState
