@@ -322,12 +322,15 @@ async def test_R_SYNC_11_a_stopped_commit_job_resumes_from_the_wizard():
     from bo_tui.core.sync.commit import prepare
 
     store = sync_store("sync-resume", "validated")
-    with store.transaction() as s:
-        job_id = prepare(s, "dtc", force=True, background=True, today=TODAY)
-        s.execute(update(CommitJob).where(CommitJob.id == job_id).values(status="failed"))
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_sync(pilot)
+        # A job that stopped while the TUI runs (the start-up resume has already run).
+        with store.transaction() as s:
+            job_id = prepare(s, "dtc", force=True, background=True, today=TODAY)
+            s.execute(update(CommitJob).where(CommitJob.id == job_id).values(status="failed"))
+        screen.load_state()
+        await settle(pilot)
         assert screen.info.state == "committing"
         assert screen.check_action("resume", ()) is True
         assert "Resume it with" in str(screen.query_one("#sync-job-msg").render())
@@ -341,3 +344,22 @@ async def test_R_SYNC_11_a_stopped_commit_job_resumes_from_the_wizard():
         assert screen.info.state == "committed"
         assert screen.result is not None and screen.result.jobId == job_id
     assert work_email(store, "1002") == "bob.baker@k12.mo.us"
+
+
+async def test_R_SYNC_3_end_transfer_waits_for_the_file_being_transferred():
+    store = sync_store("sync-busy")
+    with store.transaction() as s:
+        sync_core.start(s, "dtc")
+    sync_core.transfer_file(store, HR)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sync(pilot)
+        screen.busy = "transfer"  # a file is still streaming in
+        await pilot.press("c")  # a read beside it is fine …
+        await settle(pilot)
+        assert isinstance(app.screen, CheckCampusModal)
+        await pilot.press("escape")
+        assert screen.busy == "transfer"  # … and does not end the wait
+        screen.action_end()
+        await settle(pilot)
+        assert screen.info.state == "transferring"

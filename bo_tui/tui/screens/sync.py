@@ -283,8 +283,18 @@ class SyncScreen(BaseScreen):
         self.notify(self.why_not(rights.BOI_ADMIN), title="Not allowed", severity="warning")
         return False
 
+    def _wait_busy(self) -> bool:
+        """One wizard step at a time: ending a transfer while a file still streams in would
+        cut it short."""
+        if self.busy:
+            self.notify(f"Wait until the {self.busy} has finished.", severity="warning", timeout=3)
+        return bool(self.busy)
+
+    _busy_text = ""
+
     def _begin(self, what: str, text: str) -> None:
         self.busy = what
+        self._busy_text = text
         self.query_one("#sync-busy", Static).update(text)
         self.refresh_bindings()
 
@@ -307,10 +317,11 @@ class SyncScreen(BaseScreen):
     # --- Check Campus Data ---------------------------------------------------------------------
 
     def action_check(self) -> None:
-        self._begin("check", "Checking Campus data…")
+        # A read: it may run beside a transfer or a commit, so it does not make the wizard busy.
+        self.query_one("#sync-busy", Static).update("Checking Campus data…")
         self.run_check()
 
-    @work(thread=True, exclusive=True, group="sync-step", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="sync-check", exit_on_error=False)
     def run_check(self) -> None:
         app = self.app
         with app.store.session() as s:
@@ -318,13 +329,13 @@ class SyncScreen(BaseScreen):
         app.call_from_thread(self._checked, check)
 
     def _checked(self, check) -> None:
-        self._done()
+        self.query_one("#sync-busy", Static).update(self._busy_text if self.busy else "")
         self.app.push_screen(CheckCampusModal(check))
 
     # --- start, end, restart, validate ---------------------------------------------------------
 
     def _step(self, what: str, text: str, fn) -> None:
-        if not self._may_write():
+        if not self._may_write() or self._wait_busy():
             return
         self._begin(what, text)
         self.run_step(what, fn)
@@ -415,7 +426,7 @@ class SyncScreen(BaseScreen):
         super().action_back()
 
     def _transfer(self, raw: str) -> None:
-        if not self._may_write() or self.busy:
+        if not self._may_write() or self._wait_busy():
             return
         path = Path(raw).expanduser()
         if not path.is_file():
@@ -468,7 +479,7 @@ class SyncScreen(BaseScreen):
         self._ask_commit(background=True)
 
     def _ask_commit(self, *, background: bool) -> None:
-        if not self._may_write() or self.busy:
+        if not self._may_write() or self._wait_busy():
             return
         self._begin("guard", "Counting what the commit would change…")
         self.load_guard(background)
@@ -560,7 +571,7 @@ class SyncScreen(BaseScreen):
         )
 
     def action_resume(self) -> None:
-        if not self._may_write() or not self._job_stopped:
+        if not self._may_write() or not self._job_stopped or self._wait_busy():
             return
         self._rate = None
         self._begin("commit", "")
