@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import usaddress
@@ -317,15 +318,39 @@ _FIELD_NORMALIZERS = {
 }
 
 
+# Per-component memos: a district's addresses share a few cities, zips, streets and suffixes,
+# so each distinct component text is normalized once (the functions are pure; ``typed`` keeps
+# 1 and True and "1" apart). Bounded like the other caches.
+_CACHED_NORMALIZERS = {
+    name: lru_cache(maxsize=CACHE_SIZE, typed=True)(fn) for name, fn in _FIELD_NORMALIZERS.items()
+}
+_norm_number_cached = lru_cache(maxsize=CACHE_SIZE, typed=True)(norm_number)
+_NORM_TAIL = tuple(
+    None if name == "number" else _CACHED_NORMALIZERS[name] for name in NORM_FIELDS[1:]
+)
+
+
+def _norm_value(fn, value: Any) -> str:
+    try:
+        return fn(value)
+    except TypeError:  # an unhashable value: the uncached normalizer reads its text
+        return fn.__wrapped__(value)
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _normalize_tuple(raw: tuple) -> tuple[str, ...]:
     po = _truthy(raw[0])
     out = ["Y" if po else ""]
-    for name, value in zip(NORM_FIELDS[1:], raw[1:], strict=True):
-        if name == "number":
-            out.append(norm_number(value, po_box=po))
+    for fn, value in zip(_NORM_TAIL, raw[1:], strict=True):
+        if value is None:
+            out.append("")  # every normalizer maps None to ""
+        elif fn is None:
+            try:
+                out.append(_norm_number_cached(value, po_box=po))
+            except TypeError:
+                out.append(norm_number(value, po_box=po))
         else:
-            out.append(_FIELD_NORMALIZERS[name](value))
+            out.append(_norm_value(fn, value))
     return tuple(out)
 
 
@@ -651,9 +676,9 @@ def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, st
     norm = {k: (v if k == "postOfficeBox" else "") for k, v in raw.items()}
     for k, v in raw.items():
         if k == "number":
-            norm[k] = norm_number(v, po_box=po)
+            norm[k] = _norm_number_cached(v, po_box=po)
         elif k != "postOfficeBox":
-            norm[k] = _FIELD_NORMALIZERS[k](v)
+            norm[k] = _CACHED_NORMALIZERS[k](v)
     if norm["prefix"] not in data.DIRECTIONAL_STANDARDS | {""} or (
         norm["direction"] not in data.DIRECTIONAL_STANDARDS | {""}
     ):
@@ -931,11 +956,17 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
     return _Plan(first, first_key, canon, canon_key, parts)
 
 
+_raw_attrs = attrgetter(*_RAW_FIELDS)
+
+
 def _plan(addr, path: str) -> _Plan:
     if isinstance(addr, Mapping):
         raw = tuple(map(addr.get, _RAW_FIELDS))
     else:
-        raw = tuple(getattr(addr, k, None) for k in _RAW_FIELDS)
+        try:
+            raw = _raw_attrs(addr)
+        except AttributeError:  # an object without some of the fields
+            raw = tuple(getattr(addr, k, None) for k in _RAW_FIELDS)
     try:
         plan = _plan_cached(raw)
     except TypeError:  # an unhashable value: use its text
@@ -995,6 +1026,9 @@ def candidate_keys(addr) -> tuple[str, ...]:
 def cache_clear() -> None:
     """Forget every cached normalization and parse (tests, benchmarks)."""
     _normalize_tuple.cache_clear()
+    _norm_number_cached.cache_clear()
+    for fn in _CACHED_NORMALIZERS.values():
+        fn.cache_clear()
     _parse_cached.cache_clear()
     _plan_cached.cache_clear()
 
