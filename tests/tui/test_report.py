@@ -129,6 +129,12 @@ async def test_filter_by_changed_field():
         assert screen.fields["demographicDifferences"] == "name"
         assert table.row_count == 1
         assert "name" in table.current_row.data["differences"]
+        table.search("1002")  # search runs inside the filtered rows
+        await settle(pilot)
+        assert table.cursor_row == 0 and table.current_row.key == "1002"
+        table.search("1003")  # 1003 differs in gender only: not in this filter
+        await settle(pilot)
+        assert table.current_row.key == "1002"
         await pilot.press("f", "enter")
         await settle(pilot)
         assert table.row_count == 4
