@@ -32,14 +32,16 @@ _SENSITIVE_KEYS = {
 # 123-45-6789, 123 45 6789, 123456789 — not part of a longer run of digits (phones, zip+4
 # with dash are 10+ digits or differently grouped).
 _SSN = re.compile(r"(?<![\d])\d{3}[- ]?\d{2}[- ]?\d{4}(?![\d])")
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
-# key=value / "key": "value" / key: value in free text, for the sensitive key names.
+# A credential is long: "Bearer scheme" in a sentence is not one.
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{12,}")
+# key=value / "key": "value" / key: value in free text, for the sensitive key names. A bare
+# value counts when it has a digit or 8+ characters, so "ssn: must be 9 digits" stays readable.
 _KEYED = re.compile(
     r"""(?ix)
     (["']?)(ssn|social[_ -]?security(?:[_ -]?number)?|client[_-]?secret|secret|password|passwd|
         access[_-]?token|refresh[_-]?token|id[_-]?token|token|authorization|api[_-]?key)\1
     (\s*[:=]\s*)
-    ("[^"]*"|'[^']*'|[^\s&,;}\]]+)
+    ("[^"]*"|'[^']*'|(?=[^\s&,;}\]]*\d)[^\s&,;}\]]+|[^\s&,;}\]]{8,})
     """
 )
 _MAX_DEPTH = 200

@@ -31,10 +31,10 @@ def _ssn(value: Any) -> Any:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError("must be a string of 9 digits, such as 123-45-6789")
+        raise ValueError("must be a string of 9 digits (ddd-dd-dddd)")
     digits = "".join(ch for ch in value if ch.isdigit())
     if len(digits) != 9 or re.sub(r"[\d\- ]", "", value):
-        raise ValueError("must be 9 digits, such as 123-45-6789")
+        raise ValueError("must be 9 digits (ddd-dd-dddd)")
     return digits
 
 

@@ -68,3 +68,16 @@ def test_R_LOG_1_malformed_and_deep_json_never_crash():
 def test_R_LOG_1_payload_is_cut_after_redaction():
     out = redact_payload("x" * 100_000, limit=1000)
     assert len(out) < 1100 and "not stored" in out
+
+
+def test_R_LOG_1_redaction_keeps_our_own_messages_readable():
+    from bo_tui.core.redact import redact_text
+
+    for text in (
+        "an access token is required in the Authorization header (Bearer scheme)",
+        "ssn: must be 9 digits (ddd-dd-dddd)",
+        "password: is required",
+    ):
+        assert redact_text(text) == text
+    assert "abcdefghijklmnop1234" not in redact_text("Authorization: Bearer abcdefghijklmnop1234")
+    assert "6789" not in redact_text("ssn: 123-45-6789")
