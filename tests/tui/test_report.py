@@ -218,3 +218,16 @@ async def test_releasing_a_hold_removes_it_from_the_store():
         assert key not in screen.holds
     with store.session() as s:
         assert s.scalars(select(SyncHold.staff_number)).all() == []
+
+
+async def test_quick_hold_toggles_reach_the_store_in_order():
+    store = sync_store("report-toggles", "validated")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(pilot, 1)
+        key = screen.active_table.current_row.key
+        await pilot.press("space", "k", "space", "k", "space")  # held, released, held
+        await settle(pilot)
+        assert screen.holds == {key}
+    with store.session() as s:
+        assert s.scalars(select(SyncHold.staff_number)).all() == [key]

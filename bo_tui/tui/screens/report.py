@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import threading
 
 from rich.console import Group
 from rich.markup import escape
@@ -98,6 +99,9 @@ class ReportScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self._lines = {}
+        self._hold_lock = threading.Lock()
+        self._hold_pending: dict[str, bool] = {}
+        self._hold_writing = False
         self.info: sync_core.SyncInfo | None = None
         self.counts: dict[str, int] = {}
         self.holds: set[str] = set()
@@ -306,19 +310,37 @@ class ReportScreen(BaseScreen):
             self.notify(self.why_not(rights.BOI_ADMIN), title="Not held", severity="warning")
             return
         self._update_head()
-        self.save_hold(message.key, message.marked)
+        start = False
+        with self._hold_lock:
+            self._hold_pending[message.key] = message.marked
+            if not self._hold_writing:
+                self._hold_writing = start = True
+        if start:
+            self.save_holds()
 
     @work(thread=True, group="report-hold", exit_on_error=False)
-    def save_hold(self, staff_number: str, held: bool) -> None:
+    def save_holds(self) -> None:
+        """One writer drains the wanted holds, so quick toggles of one staff member reach the
+        store in the order pressed (the last one wins)."""
         app = self.app
-        try:
-            with app.store.transaction() as s:
-                sync_core.set_hold(s, staff_number, held, by=app.login)
-        except Exception:
-            app.call_from_thread(self._hold_failed, staff_number, held)
-            raise
+        while True:
+            with self._hold_lock:
+                if not self._hold_pending:
+                    self._hold_writing = False
+                    return
+                staff_number, held = self._hold_pending.popitem()
+            try:
+                with app.store.transaction() as s:
+                    sync_core.set_hold(s, staff_number, held, by=app.login)
+            except Exception:
+                with self._hold_lock:
+                    self._hold_writing = False
+                app.call_from_thread(self._hold_failed, staff_number, held)
+                raise
 
     def _hold_failed(self, staff_number: str, held: bool) -> None:
+        if self._hold_pending.get(staff_number, held) != held:
+            return  # a newer toggle is on its way
         (self.holds.discard if held else self.holds.add)(staff_number)
         for cat in CATEGORIES:
             self.table(cat).refresh()
