@@ -363,3 +363,22 @@ async def test_R_SYNC_3_end_transfer_waits_for_the_file_being_transferred():
         screen.action_end()
         await settle(pilot)
         assert screen.info.state == "transferring"
+
+
+async def test_R_SYNC_2_rejected_records_show_with_their_line_and_reason():
+    bad = SNAP_DIR / "sync-fixture-hr-bad.csv"
+    shutil.copyfile(SYNC / "hr_bad.csv", bad)
+    store = sync_store("sync-rejects")
+    with store.transaction() as s:
+        sync_core.start(s, "dtc")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sync(pilot)
+        screen.query_one("#sync-path").value = str(bad)
+        screen.action_transfer_file()
+        await settle(pilot)
+        text = str(screen.query_one("#sync-transfer-msg").render())
+        assert "2 accepted" in text and "5 rejected" in text
+        assert "line 4:5 birthDate" in text
+        assert "error log" in text
+        assert screen.info.rejected == 5

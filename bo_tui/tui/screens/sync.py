@@ -460,10 +460,14 @@ class SyncScreen(BaseScreen):
         ]
         for rej in r.rejected[:5]:
             first = rej.errors[0] if rej.errors else {}
-            where = first.get("field", "") if isinstance(first, dict) else ""
-            msg = first.get("message", "") if isinstance(first, dict) else str(first)
+            where = escape(str(first.get("field", "")))
+            if first.get("line"):
+                col = f":{first['column']}" if first.get("column") else ""
+                where = f"line {first['line']}{col} {where}"
+            more = f" (+{len(rej.errors) - 1} more)" if len(rej.errors) > 1 else ""
             lines.append(
-                f"  [red]✗[/red] {escape(str(rej.staffNumber or '?'))}: {escape(where)} {escape(msg)}"
+                f"  [red]✗[/red] {escape(str(rej.staffNumber or '?'))}: {where} "
+                f"{escape(str(first.get('message', '')))}{more}"
             )
         if r.rejectedCount:
             lines.append("  [dim]Every rejected record is in the error log (l).[/dim]")
