@@ -361,6 +361,7 @@ class SyncScreen(BaseScreen):
         elif what == "restart":
             self.query_one("#sync-transfer-msg", Static).update("")
             self.notify("Staged data discarded; transfer again.", title="Transfer restarted")
+            self.call_after_refresh(self.query_one("#sync-path").focus)
         elif what == "validate":
             s = out.summary
             self.notify(
@@ -438,6 +439,7 @@ class SyncScreen(BaseScreen):
         bar.display = True
         bar.update(total=max(1, path.stat().st_size), progress=0)
         self.query_one("#sync-transfer-msg", Static).update(f"Reading {escape(path.name)}…")
+        self.set_focus(None)  # the wizard's keys, not the path field, while the file streams
         self._begin("transfer", "")
         self._poll_timer.resume()
         self.run_transfer(str(path))
