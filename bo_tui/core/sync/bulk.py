@@ -59,6 +59,38 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict], chunk: int
     return len(rows)
 
 
+_SQL: dict[tuple, str] = {}
+
+
+def insert_tuples(
+    session: Session, table: Table, cols: Sequence[str], rows: Sequence[tuple]
+) -> int:
+    """INSERT ``rows`` (tuples in ``cols`` order, values ready for the driver: on SQLite dates
+    as ISO text) into ``table`` with one prebuilt statement; returns the row count."""
+    if not rows:
+        return 0
+    conn = session.connection()
+    dialect = conn.dialect
+    mark = _MARKS.get(dialect.paramstyle)
+    if mark is None:  # an unusual driver: let SQLAlchemy do it
+        session.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
+        return len(rows)
+    key = (dialect.name, mark, table.name, tuple(cols))
+    sql = _SQL.get(key)
+    if sql is None:
+        prep = dialect.identifier_preparer
+        sql = _SQL[key] = (
+            f"INSERT INTO {prep.format_table(table)} ({', '.join(prep.quote(c) for c in cols)}) "
+            f"VALUES ({', '.join([mark] * len(cols))})"
+        )
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+    return len(rows)
+
+
 def update_rows(
     session: Session,
     table: Table,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,7 +26,7 @@ from .. import errorlog
 from ..errors import FieldError, RuleViolation
 from ..schemas import AddressIn, StaffMemberIn, parse_staff
 from . import rules
-from .bulk import insert_rows
+from .bulk import insert_tuples
 from .states import TRANSFERRING, require
 
 MAX_BATCH = 1000  # SPEC section 4: a transfer batch holds at most 1,000 records
@@ -86,12 +86,58 @@ class Origin:
     locate: Callable[[str], dict[str, Any]] | None = None
 
 
-@dataclass(slots=True)
-class _Rows:
-    staged: dict[str, Any]
-    employments: list[dict] = field(default_factory=list)
-    positions: list[dict] = field(default_factory=list)
-    addresses: list[dict] = field(default_factory=list)
+# Column orders of the staged rows: tuples in these orders go straight to ``executemany``.
+STAGED_COLS = (
+    "seq",
+    "sync_id",
+    "staff_number",
+    "staff_key",
+    "payload",
+    "sent",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "name_key",
+    "gender",
+    "ssn_hash",
+    "ssn_mask",
+    "birth_date",
+    "work_phone",
+    "cell_phone",
+    "other_phone",
+    "work_email",
+    "personal_email",
+    "has_employments",
+    "has_positions",
+    "has_household",
+    "household_name",
+    "person_id",
+)
+EMP_COLS = ("sync_id", "staff_number", "hire_date", "termination_date")
+POS_COLS = (
+    "sync_id",
+    "staff_number",
+    "school_number",
+    "assignment_code",
+    "title_code",
+    "start_date",
+    "end_date",
+)
+ADDR_COLS = ("sync_id", "staff_number", "norm_key", "mailing", "physical", "start_date", "label")
+
+# One checked record: (staff_key, staged row without its seq, employment, position and address
+# rows) when valid, or (None, [(field, message, rule), …]) when rejected. Plain tuples, so a
+# worker process can return them.
+Checked = tuple
+
+
+def _same(d):
+    return d
+
+
+def _iso(d):
+    # SQLAlchemy's SQLite Date type stores ISO text; the raw DBAPI path keeps that form.
+    return None if d is None else d.isoformat()
 
 
 def address_label(a: AddressIn) -> str:
@@ -109,87 +155,111 @@ def address_label(a: AddressIn) -> str:
 
 
 def stage_rows(
-    sync_id: int, seq: int, m: StaffMemberIn, ref_gender: Callable[[str], str | None], addr_key, v
-) -> _Rows:
-    """The staging rows of one valid staff member (no writes); ``v`` is the SSN vault."""
+    sync_id: int,
+    m: StaffMemberIn,
+    ref_gender: Callable[[str], str | None],
+    addr_key,
+    v,
+    date=_same,
+) -> Checked:
+    """The staging rows of one valid staff member (no writes) as tuples in the ``*_COLS``
+    orders, the staged row without its leading ``seq``; ``v`` is the SSN vault and ``date``
+    turns a date into the driver's value."""
     sn = m.staffNumber  # type: ignore[assignment]
     sent = 0
     for key in m.model_fields_set:
         bit = BIT.get(key)
         if bit:
             sent |= bit
+    ssn = m.ssn
     ssn_hash = None
-    if m.ssn:
-        ssn_hash = v.hash(m.ssn)
+    if ssn:
+        ssn_hash = v.hash(ssn)
         # The payload keeps the SSN only as its ciphertext: never plain in staging.
-        payload = m.model_copy(update={"ssn": v.encrypt(m.ssn)}).model_dump_json(exclude_unset=True)
+        payload = m.model_copy(update={"ssn": v.encrypt(ssn)}).model_dump_json(exclude_unset=True)
     else:
         payload = m.model_dump_json(exclude_unset=True)
     last, first = m.lastName, m.firstName
-    staged = {
-        "sync_id": sync_id,
-        "staff_number": sn,
-        "staff_key": sn.strip().lower(),
-        "seq": seq,
-        "payload": payload,
-        "sent": sent,
-        "last_name": last,
-        "first_name": first,
-        "middle_name": m.middleName,
-        "name_key": f"{last.lower()}|{first.lower()}" if last and first else None,
-        "gender": ref_gender(m.gender) if m.gender else None,
-        "ssn_hash": ssn_hash,
-        "ssn_mask": mask_ssn(m.ssn) if m.ssn else None,
-        "birth_date": m.birthDate,
-        "work_phone": m.workPhone,
-        "cell_phone": m.cellPhone,
-        "other_phone": m.otherPhone,
-        "work_email": m.workEmail,
-        "personal_email": m.personalEmail,
-        "has_employments": m.employments is not None,
-        "has_positions": m.positions is not None,
-        "has_household": m.household is not None,
-        "household_name": m.household.name if m.household else None,
-        "person_id": None,
-    }
-    rows = _Rows(staged)
-    for e in m.employments or ():
-        rows.employments.append(
-            {
-                "sync_id": sync_id,
-                "staff_number": sn,
-                "hire_date": e.hireDate,
-                "termination_date": e.terminationDate,
-            }
+    household = m.household
+    staged = (
+        sync_id,
+        sn,
+        sn.strip().lower(),
+        payload,
+        sent,
+        last,
+        first,
+        m.middleName,
+        f"{last.lower()}|{first.lower()}" if last and first else None,
+        ref_gender(m.gender) if m.gender else None,
+        ssn_hash,
+        mask_ssn(ssn) if ssn else None,
+        date(m.birthDate),
+        m.workPhone,
+        m.cellPhone,
+        m.otherPhone,
+        m.workEmail,
+        m.personalEmail,
+        m.employments is not None,
+        m.positions is not None,
+        household is not None,
+        household.name if household else None,
+        None,
+    )
+    emps = [(sync_id, sn, date(e.hireDate), date(e.terminationDate)) for e in m.employments or ()]
+    poss = [
+        (
+            sync_id,
+            sn,
+            p.schoolNumber,
+            p.assignmentCode or None,
+            p.titleCode or None,
+            date(p.startDate),
+            date(p.endDate),
         )
-    for p in m.positions or ():
-        rows.positions.append(
-            {
-                "sync_id": sync_id,
-                "staff_number": sn,
-                "school_number": p.schoolNumber,
-                "assignment_code": p.assignmentCode or None,
-                "title_code": p.titleCode or None,
-                "start_date": p.startDate,
-                "end_date": p.endDate,
-            }
-        )
-    if m.household:
-        for loc in m.household.householdLocations:
+        for p in m.positions or ()
+    ]
+    addrs = []
+    if household:
+        for loc in household.householdLocations:
             if loc.address is None:
                 continue
-            rows.addresses.append(
-                {
-                    "sync_id": sync_id,
-                    "staff_number": sn,
-                    "norm_key": addr_key(loc.address),
-                    "mailing": loc.mailing,
-                    "physical": loc.physical,
-                    "start_date": loc.startDate,
-                    "label": address_label(loc.address),
-                }
+            addrs.append(
+                (
+                    sync_id,
+                    sn,
+                    addr_key(loc.address),
+                    loc.mailing,
+                    loc.physical,
+                    date(loc.startDate),
+                    address_label(loc.address),
+                )
             )
-    return rows
+    return staged[2], staged, emps, poss, addrs
+
+
+def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> list[Checked | None]:
+    """Parse and check each record with the create schema and rules (R-SYNC-2) and build its
+    staging rows; None for an ``Invalid`` (or None) entry. Reads reference data, never writes,
+    so worker processes may run it on chunks of a file (``files``)."""
+    check = rules.checker(session)
+    v = vault()
+    date = _iso if session.get_bind().dialect.name == "sqlite" else _same
+    out: list[Checked | None] = []
+    for rec in records:
+        if rec is None or isinstance(rec, Invalid):
+            out.append(None)
+            continue
+        try:
+            m = parse_staff(rec)
+            errors = check.errors(m)
+        except RuleViolation as exc:
+            errors = exc.errors
+        if errors:
+            out.append((None, [(e.field, e.message, e.rule) for e in errors]))
+        else:
+            out.append(stage_rows(sync_id, m, check.gender, check.address_key, v, date))
+    return out
 
 
 def _with_origin(errors: Sequence[FieldError], origin: Origin | None) -> list[dict[str, Any]]:
@@ -210,56 +280,55 @@ def transfer(
     action: str = "POST",
     path: str = "/campus/api/businessOfficeIntegration/staffMembers/sync/transfer",
     limit: int | None = MAX_BATCH,
+    checked: Sequence[Checked | None] | None = None,
+    checked_for: int | None = None,
 ) -> TransferResult:
     """R-SYNC-2: check and stage a batch of staff member payloads (the sync must be
-    transferring). Invalid records are rejected with their errors and logged; the rest staged."""
+    transferring). Invalid records are rejected with their errors and logged; the rest staged.
+    ``checked``: ``check_records`` of these records for sync ``checked_for``, done elsewhere
+    (a file's worker processes)."""
     run = require(session, "transfer staff members", TRANSFERRING)
     records = list(records)
     if limit is not None and len(records) > limit:
         raise RuleViolation(
             [FieldError("body", f"a transfer batch holds at most {limit} records", "R-SYNC-2")]
         )
-    check = rules.checker(session)
-    v = vault()
+    if checked is None or checked_for != run.id:
+        checked = check_records(session, run.id, records)
     seq0 = (run.transferred or 0) + (run.rejected or 0)
-    batch: dict[str, _Rows] = {}
+    batch: dict[str, tuple[int, Checked]] = {}
     rejected: list[Rejected] = []
     log: list[dict] = []
-    for i, rec in enumerate(records):
+    for i, (rec, result) in enumerate(zip(records, checked, strict=True)):
+        if result is not None and result[0] is not None:
+            # Keyed like Campus compares staff numbers (case-insensitive, trimmed): "abc1" sent
+            # after "ABC1" replaces it instead of staging one person twice.
+            batch[result[0]] = (seq0 + i, result)
+            continue
         origin = origins[i] if origins is not None else None
-        if isinstance(rec, Invalid):
+        if result is None:  # an Invalid record (a broken CSV row)
             sn, errors = rec.staffNumber, rec.errors
         else:
             sn = rec.get("staffNumber") if isinstance(rec, dict) else None
             sn = sn.strip() if isinstance(sn, str) else None
-            try:
-                m = parse_staff(rec)
-                errors = check.errors(m)
-            except RuleViolation as exc:
-                errors = exc.errors
-        if errors:
-            item = Rejected(staffNumber=sn, errors=_with_origin(errors, origin))
-            rejected.append(item)
-            where = f"{path} {origin.path}".strip() if origin and origin.path else path
-            first = item.errors[0]
-            log.append(
-                {
-                    "action": action,
-                    "path": where,
-                    "message": f"staff member {sn or '(no staffNumber)'} rejected: "
-                    f"{first['field']}: {first['message']}"
-                    + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
-                    "payload": rec if not isinstance(rec, Invalid) else None,
-                    "status": 400,
-                    "errors": item.errors,
-                    "staffNumber": sn,
-                }
-            )
-            continue
-        # Keyed like Campus compares staff numbers (case-insensitive, trimmed): "abc1" sent
-        # after "ABC1" replaces it instead of staging one person twice.
-        rows = stage_rows(run.id, seq0 + i, m, check.gender, check.address_key, v)
-        batch[rows.staged["staff_key"]] = rows
+            errors = [FieldError(*e) for e in result[1]]
+        item = Rejected(staffNumber=sn, errors=_with_origin(errors, origin))
+        rejected.append(item)
+        where = f"{path} {origin.path}".strip() if origin and origin.path else path
+        first = item.errors[0]
+        log.append(
+            {
+                "action": action,
+                "path": where,
+                "message": f"staff member {sn or '(no staffNumber)'} rejected: "
+                f"{first['field']}: {first['message']}"
+                + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
+                "payload": rec if not isinstance(rec, Invalid) else None,
+                "status": 400,
+                "errors": item.errors,
+                "staffNumber": sn,
+            }
+        )
     if batch:
         _write(session, run.id, batch)
     if log:
@@ -268,7 +337,7 @@ def transfer(
     return TransferResult(accepted=len(records) - len(rejected), rejected=rejected)
 
 
-def _write(session: Session, sync_id: int, batch: dict[str, _Rows]) -> None:
+def _write(session: Session, sync_id: int, batch: dict[str, tuple[int, Checked]]) -> None:
     """Stage a batch keyed by staff key; a staff number staged before is replaced."""
     keys = list(batch)
     again: list[str] = []
@@ -288,9 +357,9 @@ def _write(session: Session, sync_id: int, batch: dict[str, _Rows]) -> None:
                     )
                 )
     rows = batch.values()
-    insert_rows(session, _STAGED, [r.staged for r in rows])
-    for table, attr in ((_EMP, "employments"), (_POS, "positions"), (_ADDR, "addresses")):
-        insert_rows(session, table, [c for r in rows for c in getattr(r, attr)])
+    insert_tuples(session, _STAGED, STAGED_COLS, [(seq, *r[1]) for seq, r in rows])
+    for table, cols, i in ((_EMP, EMP_COLS, 2), (_POS, POS_COLS, 3), (_ADDR, ADDR_COLS, 4)):
+        insert_tuples(session, table, cols, [c for _seq, r in rows for c in r[i]])
     run = session.get(SyncRun, sync_id)
     run.transferred = (run.transferred or 0) + len(batch) - len(again)
 
