@@ -7,17 +7,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
+import os
 import re
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import BaseModel
+from sqlalchemy.engine import make_url
 
 from ...store.db import Store
 from ..errors import FieldError, RuleViolation
-from .staging import Invalid, Origin, Rejected, transfer
+from .staging import Invalid, Origin, Rejected, check_records, transfer
+from .states import TRANSFERRING, require
 
 CSV_HEADER = (
     "staffNumber,lastName,firstName,middleName,gender,ssn,birthDate,workPhone,cellPhone,"
@@ -345,6 +353,55 @@ def iter_file(path: str | Path, fh: TextIO, fmt: str | None = None) -> Iterator[
     return (iter_json if fmt == "json" else iter_csv)(fh, path.name)
 
 
+# Worker processes (R-SYNC-2 checks in parallel): each checks a batch of raw records with
+# ``staging.check_records`` on its own connection and returns plain tuples; this process reads
+# the file and writes, in file order, so errors keep their order and lines. Small files, an
+# in-memory store or a platform without processes stay in this process.
+POOL_MIN_BYTES = 4 << 20  # about 7,000 records: below that, starting workers costs more
+POOL_WORKERS = 2
+_worker_store: Store | None = None
+
+
+def _init_worker(url: str) -> None:
+    global _worker_store
+    _worker_store = Store(url, create=False)
+
+
+def _check_batch(sync_id: int, records: list[Any]) -> list:
+    assert _worker_store is not None
+    with _worker_store.session() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            # End the read transaction at once: the reference reads then run one statement at a
+            # time, so a worker never holds the shared lock that the writer's commit waits for.
+            session.connection().exec_driver_sql("COMMIT")
+        return check_records(session, sync_id, records)
+
+
+def _pool(store: Store, size: int) -> ProcessPoolExecutor | None:
+    workers = min(POOL_WORKERS, os.cpu_count() or 1)
+    if size < POOL_MIN_BYTES or workers < 2:
+        return None
+    url = make_url(store.url)
+    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+        return None  # another process would see another, empty database
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts in milliseconds but is only safe in a single-threaded process (CLI, bench);
+    # the TUI and the server have threads: forkserver (or spawn) there.
+    if "fork" in methods and threading.active_count() == 1:
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    try:
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(store.url,),
+        )
+    except (OSError, ImportError, NotImplementedError, ValueError):
+        return None
+
+
 def transfer_file(
     store: Store,
     path: str | Path,
@@ -352,41 +409,101 @@ def transfer_file(
     fmt: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep_rejected: int = 200,
+    workers: bool = True,
 ) -> FileTransferResult:
     """Stream an HR file into the open sync in batches, one transaction per batch, so memory
-    stays flat and a huge file never holds one long write lock."""
+    stays flat and a huge file never holds one long write lock. Big files are checked by
+    worker processes (``workers=False``: all in this process)."""
     result = FileTransferResult()
     path = Path(path)
     size = path.stat().st_size
     fmt = fmt or detect_format(path)
+    with store.session() as session:
+        sync_id = require(session, "transfer staff members", TRANSFERRING, lock=False).id
+    pool = _pool(store, size) if workers else None
+    pending: deque[tuple[list[Any], list[Origin], Future | None]] = deque()
+
+    def write(batch: list[Any], origins: list[Origin], checked: list | None) -> None:
+        with store.transaction() as session:
+            r = transfer(
+                session,
+                batch,
+                origins=origins,
+                action="FILE",
+                path=path.name,
+                limit=None,
+                checked=checked,
+                checked_for=sync_id,
+            )
+        result.accepted += r.accepted
+        result.rejectedCount += len(r.rejected)
+        room = keep_rejected - len(result.rejected)
+        if room > 0:
+            result.rejected.extend(r.rejected[:room])
+        result.records += len(batch)
+        if progress:
+            progress(min(counting.read_bytes, size), size)
+
+    def drain_one() -> None:
+        nonlocal pool
+        batch, origins, future = pending.popleft()
+        checked = None
+        if future is not None:
+            try:
+                checked = future.result()
+            except (BrokenProcessPool, OSError, EOFError):
+                # A worker died (killed, out of memory): this batch and the rest here.
+                pool = _shutdown(pool)
+        write(batch, origins, checked)
+
     counting = _Counting(open(path, "rb"))  # noqa: SIM115 (closed through the wrapper)
-    with io.TextIOWrapper(io.BufferedReader(counting), encoding="utf-8-sig", newline="") as fh:
-        batch: list[Any] = []
-        origins: list[Origin] = []
+    try:
+        with io.TextIOWrapper(io.BufferedReader(counting), encoding="utf-8-sig", newline="") as fh:
+            batch: list[Any] = []
+            origins: list[Origin] = []
 
-        def flush() -> None:
-            with store.transaction() as session:
-                r = transfer(
-                    session, batch, origins=origins, action="FILE", path=path.name, limit=None
-                )
-            result.accepted += r.accepted
-            result.rejectedCount += len(r.rejected)
-            room = keep_rejected - len(result.rejected)
-            if room > 0:
-                result.rejected.extend(r.rejected[:room])
-            result.records += len(batch)
-            batch.clear()
-            origins.clear()
-            if progress:
-                progress(min(counting.read_bytes, size), size)
+            def flush() -> None:
+                nonlocal batch, origins, pool
+                future = None
+                if pool is not None:
+                    raw = [None if isinstance(r, Invalid) else r for r in batch]
+                    try:
+                        future = pool.submit(_check_batch, sync_id, raw)
+                    except (BrokenProcessPool, RuntimeError, OSError):
+                        pool = _shutdown(pool)
+                pending.append((batch, origins, future))
+                batch, origins = [], []
+                # Two batches per worker in flight: workers never wait, memory stays bounded.
+                while len(pending) > (2 * POOL_WORKERS if pool is not None else 0):
+                    drain_one()
 
-        for rec, origin in iter_file(path, fh, fmt):
-            batch.append(rec)
-            origins.append(origin)
-            if len(batch) >= BATCH:
+            records = iter_file(path, fh, fmt)
+            while True:
+                try:
+                    rec, origin = next(records)
+                except StopIteration:
+                    break
+                except Exception:
+                    # A broken file: the batches read before the error are staged, as they
+                    # are without workers; then the error.
+                    while pending:
+                        drain_one()
+                    raise
+                batch.append(rec)
+                origins.append(origin)
+                if len(batch) >= BATCH:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
+            while pending:
+                drain_one()
+    finally:
+        _shutdown(pool)
     if progress:
         progress(size, size)
     return result
+
+
+def _shutdown(pool: ProcessPoolExecutor | None) -> None:
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
