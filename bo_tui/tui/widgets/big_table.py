@@ -319,6 +319,16 @@ class BigTable(ScrollView, can_focus=True):
         self.refresh()
         if source is not None:
             self._count(self._generation, source)
+        if self.is_mounted:
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # The footer offers only what this list can do.
+        if action == "toggle_mark":
+            return self.markable
+        if action in ("next_difference", "previous_difference"):
+            return self.source is not None and self.source.has_changes
+        return True
 
     def reload(self) -> None:
         """Re-read everything (the store changed), keeping the cursor where it was."""
