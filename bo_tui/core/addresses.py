@@ -215,6 +215,8 @@ def _dashless(s: str) -> str:
 
 
 def norm_number(value: Any, *, po_box: bool = False) -> str:
+    if type(value) is str and value.isdigit() and value.isascii():
+        return value  # the common house number: every step below leaves it as it is
     s = _clean(value)
     if not s:
         return ""
@@ -400,12 +402,15 @@ _PAIR_WORDS = {
 }
 
 
+_TEXT_SEPARATORS = re.compile(r"[^A-Z0-9\s#/&,-]")
+
+
 def _prepare(full: str) -> str:
     """The text the parser sees: cleaned like the components (dotted pairs "N. W." joined)."""
     s = _ascii_upper(full)
     s = _PAIR.sub(r"\1\2", s)
     s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
-    s = re.sub(r"[^A-Z0-9\s#/&,-]", " ", s)
+    s = _TEXT_SEPARATORS.sub(" ", s)
     if "&" in s and s.lstrip()[:1].isdigit():
         s = s.replace("&", " AND ")  # "100 Lewis & Clark Dr"; an intersection has no number
     return _SPACES.sub(" ", s).strip(" ,")
@@ -660,6 +665,9 @@ def _tag_line(text: str) -> tuple[dict[str, str], str]:
     return {**tagged, **place_tags}, kind
 
 
+_DIRECTIONAL_OR_EMPTY = data.DIRECTIONAL_STANDARDS | {""}
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, str] | None] | str:
     """Normalized parse of a prepared text with its alternative (prefix, street) reading, or
@@ -679,8 +687,8 @@ def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, st
             norm[k] = _norm_number_cached(v, po_box=po)
         elif k != "postOfficeBox":
             norm[k] = _CACHED_NORMALIZERS[k](v)
-    if norm["prefix"] not in data.DIRECTIONAL_STANDARDS | {""} or (
-        norm["direction"] not in data.DIRECTIONAL_STANDARDS | {""}
+    if norm["prefix"] not in _DIRECTIONAL_OR_EMPTY or (
+        norm["direction"] not in _DIRECTIONAL_OR_EMPTY
     ):
         return "cannot be parsed as a street address or PO box"
     words = norm["street"].split()
@@ -894,6 +902,9 @@ def _with_location(parsed: Mapping[str, str], norm: Mapping[str, str]) -> tuple[
     return tuple(merged[k] for k in NORM_FIELDS)
 
 
+_SAME_FIELDS = {k: k for k in NORM_FIELDS}
+
+
 def _key_of(values: tuple[str, ...]) -> str:
     return "|".join(values[: len(KEY_FIELDS)])
 
@@ -947,7 +958,7 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
         if not isinstance(parsed, str) and _plausible(dict(parsed[0]), norm):
             canon = _with_location(dict(parsed[0]), norm)
     problems = _value_problems(
-        dict(zip(NORM_FIELDS, canon, strict=True)), {k: k for k in NORM_FIELDS}
+        norm if canon is first else dict(zip(NORM_FIELDS, canon, strict=True)), _SAME_FIELDS
     )
     if problems:
         return tuple(problems)
