@@ -112,7 +112,7 @@ def iter_json(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
                     raise _file_error(
                         f"{name}: line {at}, column {col}: record {index + 1} is not valid JSON ({exc.msg})"
                     ) from None
-        yield value, Origin(path=f"{name} record {index + 1} (line {line})")
+        yield value, Origin(f"{name} record {index + 1} (line {line})", None, buf[pos:end])
         index += 1
         line += buf.count("\n", pos, end)
         pos = end
@@ -367,8 +367,11 @@ def _init_worker(url: str) -> None:
     _worker_store = Store(url, create=False)
 
 
-def _check_batch(sync_id: int, records: list[Any]) -> list:
+def _check_batch(sync_id: int, records: list[Any], texts: bool = False) -> list:
+    """``texts``: the records are JSON texts (cheaper to pass than the decoded values)."""
     assert _worker_store is not None
+    if texts:
+        records = [json.loads(t) for t in records]
     with _worker_store.session() as session:
         if session.get_bind().dialect.name == "sqlite":
             # End the read transaction at once: the reference reads then run one statement at a
@@ -466,9 +469,16 @@ def transfer_file(
                 nonlocal batch, origins, pool
                 future = None
                 if pool is not None:
-                    raw = [None if isinstance(r, Invalid) else r for r in batch]
+                    texts = [o.text for o in origins]
+                    if None in texts:
+                        raw = [None if isinstance(r, Invalid) else r for r in batch]
+                        args = (sync_id, raw)
+                    else:
+                        args = (sync_id, texts, True)
+                    for o in origins:
+                        o.text = None  # sent: not kept while the batch waits
                     try:
-                        future = pool.submit(_check_batch, sync_id, raw)
+                        future = pool.submit(_check_batch, *args)
                     except (BrokenProcessPool, RuntimeError, OSError):
                         pool = _shutdown(pool)
                 pending.append((batch, origins, future))

@@ -84,6 +84,7 @@ class Origin:
 
     path: str = ""
     locate: Callable[[str], dict[str, Any]] | None = None
+    text: str | None = None  # the record's JSON text, for a worker process to decode
 
 
 # Column orders of the staged rows: tuples in these orders go straight to ``executemany``.
