@@ -453,9 +453,50 @@ def _repeated_units(words: list[str]) -> bool:
     return len(kinds) != len(set(kinds))
 
 
+# usaddress's tokens (its ``tokenize`` pattern, with positions).
+_USADDRESS_TOKEN = re.compile(r"\(*\b[^\s,;#&()]+[.,;)\n]*|[#&]")
+
+
+def _crf_tag(text: str) -> tuple[dict[str, str], str]:
+    """``usaddress.tag``, memoized up to the value of its all-digit tokens. usaddress's features
+    of such a token are only its length and trailing zeros (``tokenFeatures``), so the labels of
+    "6640 CHURCH AVE" and "1234 CHURCH AVE" are the same: the CRF runs once per shape, on a
+    stand-in per number (same length and zeros, a distinct digit each), mapped back here."""
+    if "&#38;" in text or "&amp;" in text:
+        return usaddress.tag(text)
+    pieces: list[str] = []
+    back: dict[str, str] = {}
+    last = 0
+    for m in _USADDRESS_TOKEN.finditer(text):
+        token = m.group()
+        if not token.isdigit():
+            if token.strip("(.,;)\n").isdigit():
+                return usaddress.tag(text)  # "12," may end a component as "12": no stand-ins
+            continue
+        if token.isascii():
+            zeros = len(token) - len(token.rstrip("0"))
+            if zeros == len(token):
+                continue  # all zeros: its own stand-in
+            if len(back) == 9:
+                return usaddress.tag(text)
+            stand_in = str(len(back) + 1) * (len(token) - zeros) + "0" * zeros
+            back[stand_in] = token
+            pieces += (text[last : m.start()], stand_in)
+            last = m.end()
+    if not back:
+        return usaddress.tag(text)
+    tagged, kind = _crf_tag_cached("".join(pieces) + text[last:])
+    return {k: " ".join(back.get(w, w) for w in v.split(" ")) for k, v in tagged.items()}, kind
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _crf_tag_cached(text: str) -> tuple[dict[str, str], str]:
+    return usaddress.tag(text)
+
+
 def _tag(text: str) -> tuple[dict[str, str], str]:
     try:
-        return usaddress.tag(text)
+        return _crf_tag(text)
     except usaddress.RepeatedLabelError as exc:
         return _tag_units(text, exc)
     except Exception as exc:  # usaddress/crfsuite raise assorted errors on odd input
@@ -1041,6 +1082,7 @@ def cache_clear() -> None:
     for fn in _CACHED_NORMALIZERS.values():
         fn.cache_clear()
     _parse_cached.cache_clear()
+    _crf_tag_cached.cache_clear()
     _plan_cached.cache_clear()
 
 
