@@ -15,7 +15,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
 
 DB_ENV = "BO_TUI_DB"
 
@@ -131,8 +130,11 @@ class Store:
         return self.engine.dialect.name
 
     def ensure_schema(self) -> None:
+        """Create a new store at the newest schema, or upgrade one from an earlier version."""
+        from . import migrate
+
         try:
-            Base.metadata.create_all(self.engine)
+            self.schema_action = migrate.ensure(self.engine)
         except OperationalError as exc:
             raise StoreError(f"cannot open the store at {self.location}: {exc.orig}") from exc
         except SQLAlchemyError as exc:
