@@ -241,14 +241,15 @@ def stage_rows(
 
 def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> list[Checked | None]:
     """Parse and check each record with the create schema and rules (R-SYNC-2) and build its
-    staging rows; None for an ``Invalid`` (or None) entry. Reads reference data, never writes,
+    staging rows; None for an ``Invalid`` entry (a JSON null is checked, and rejected, like any
+    record that is not an object). Reads reference data, never writes,
     so worker processes may run it on chunks of a file (``files``)."""
     check = rules.checker(session)
     v = vault()
     date = _iso if session.get_bind().dialect.name == "sqlite" else _same
     out: list[Checked | None] = []
     for rec in records:
-        if rec is None or isinstance(rec, Invalid):
+        if isinstance(rec, Invalid):
             out.append(None)
             continue
         try:
