@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.orm import Session
 
+from ..errors import FieldError, RuleViolation
 from .report import CATEGORIES, DEMOGRAPHIC_FIELDS, NOTES, SUMMARY_KEYS, TITLES, _run, iter_rows
 
 FORMATS = ("json", "csv", "pdf")
@@ -46,14 +48,42 @@ def format_of(path: str | Path) -> str:
     return suffix
 
 
-def export(session: Session, out: str | Path, *, sync_id: int | None = None) -> str:
-    """Write the last validation report to ``out`` in the format of its suffix."""
+def _categories(categories: Sequence[str] | None) -> tuple[str, ...]:
+    """The detail categories to write: all by default, or the chosen ones (a review tab)."""
+    if categories is None:
+        return CATEGORIES
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown:
+        raise RuleViolation(
+            [
+                FieldError(
+                    "categories",
+                    f"unknown report category; valid: {', '.join(CATEGORIES)}",
+                    "R-SYNC-4",
+                )
+            ]
+        )
+    return tuple(c for c in CATEGORIES if c in categories)
+
+
+def export(
+    session: Session,
+    out: str | Path,
+    *,
+    sync_id: int | None = None,
+    categories: Sequence[str] | None = None,
+) -> str:
+    """Write the last validation report to ``out`` in the format of its suffix: the summary
+    and the details of every category, or only of ``categories``."""
     fmt = format_of(out)
+    cats = _categories(categories)
     if fmt == "pdf":
-        export_pdf(session, out, sync_id=sync_id)
+        export_pdf(session, out, sync_id=sync_id, categories=cats)
     else:
         with open(out, "w", encoding="utf-8", newline="") as fh:
-            (export_json if fmt == "json" else export_csv)(session, fh, sync_id=sync_id)
+            (export_json if fmt == "json" else export_csv)(
+                session, fh, sync_id=sync_id, categories=cats
+            )
     return fmt
 
 
@@ -61,7 +91,12 @@ def export(session: Session, out: str | Path, *, sync_id: int | None = None) -> 
 
 
 def export_json(
-    session: Session, fh: TextIO, *, sync_id: int | None = None, extra: dict | None = None
+    session: Session,
+    fh: TextIO,
+    *,
+    sync_id: int | None = None,
+    extra: dict | None = None,
+    categories: Sequence[str] = CATEGORIES,
 ) -> None:
     """The report document, written row by row (memory stays flat for any size)."""
     run = _run(session, sync_id)
@@ -73,7 +108,7 @@ def export_json(
         "summary": json.loads(run.summary),
     }
     fh.write(json.dumps(head, indent=2)[:-2] + ',\n  "details": {')
-    for i, cat in enumerate(CATEGORIES):
+    for i, cat in enumerate(categories):
         fh.write(("," if i else "") + f"\n    {json.dumps(cat)}: [")
         for j, row in enumerate(iter_rows(session, cat, sync_id=run.id)):
             fh.write(("," if j else "") + "\n      " + json.dumps(row, separators=(",", ":")))
@@ -146,7 +181,13 @@ def _side_rows(cat: str, row: dict) -> list[dict]:
     return out
 
 
-def export_csv(session: Session, fh: TextIO, *, sync_id: int | None = None) -> None:
+def export_csv(
+    session: Session,
+    fh: TextIO,
+    *,
+    sync_id: int | None = None,
+    categories: Sequence[str] = CATEGORIES,
+) -> None:
     run = _run(session, sync_id)
     w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     w.writeheader()
@@ -159,7 +200,7 @@ def export_csv(session: Session, fh: TextIO, *, sync_id: int | None = None) -> N
                 w.writerow({"category": "summary", "differences": f"{key}.{f}", "count": n})
         else:
             w.writerow({"category": "summary", "differences": key, "count": value})
-    for cat in CATEGORIES:
+    for cat in categories:
         for row in iter_rows(session, cat, sync_id=run.id):
             for line in _side_rows(cat, row):
                 w.writerow({"category": cat, **line})
@@ -236,7 +277,12 @@ def _latin1(text) -> str:
 
 
 def export_pdf(
-    session: Session, out: str | Path, *, sync_id: int | None = None, now: dt.datetime | None = None
+    session: Session,
+    out: str | Path,
+    *,
+    sync_id: int | None = None,
+    now: dt.datetime | None = None,
+    categories: Sequence[str] = CATEGORIES,
 ) -> int:
     """The seed's report: title, "Generated on", "Page: n" on every page, the summary page,
     then each category's table with the Campus row above the HR row (differing fields bold).
@@ -296,7 +342,7 @@ def export_pdf(
         "only the first 100). Campus rows stand above the HR rows; differing HR fields are bold.",
     )
 
-    for cat in CATEGORIES:
+    for cat in categories:
         pdf.add_page()
         _section(pdf, cat, COLUMNS[cat], iter_rows(session, cat, sync_id=run.id))
         if cat == "demographicDifferences":

@@ -3,7 +3,6 @@ per category with Campus beside HR from paged store reads, search, filter, holds
 
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 
@@ -438,7 +437,7 @@ class ReportScreen(BaseScreen):
         if not self.info or not self.info.summary:
             return
         cat = self.category
-        tab_ok = "categories" in inspect.signature(export_core.export).parameters
+        tab_ok = cat is not None
 
         def chosen(answer) -> None:
             if answer:
