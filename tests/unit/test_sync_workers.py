@@ -90,3 +90,16 @@ def test_R_SYNC_2_without_processes_the_transfer_runs_in_process(tmp_path, monke
 def test_R_SYNC_2_in_memory_store_never_uses_workers(monkeypatch):
     monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
     assert files._pool(Store("sqlite://"), 1 << 30) is None
+
+
+def test_R_SYNC_2_workers_on_postgresql(pg_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "BATCH", 3)
+    alone = _store(tmp_path, "alone.db")
+    expect = files.transfer_file(alone, SYNC / "hr_bad.csv", workers=False)
+    load_campus(pg_store)
+    with pg_store.transaction() as s:
+        sync.start(s, "tester")
+    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    got = files.transfer_file(pg_store, SYNC / "hr_bad.csv")
+    assert got.model_dump() == expect.model_dump()
+    assert _state(pg_store) == _state(alone)

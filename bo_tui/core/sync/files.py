@@ -453,7 +453,8 @@ def transfer_file(
         checked = None
         if future is not None:
             try:
-                checked = future.result()
+                done = iter(future.result())
+                checked = [None if isinstance(r, Invalid) else next(done) for r in batch]
             except (BrokenProcessPool, OSError, EOFError):
                 # A worker died (killed, out of memory): this batch and the rest here.
                 pool = _shutdown(pool)
@@ -471,7 +472,8 @@ def transfer_file(
                 if pool is not None:
                     texts = [o.text for o in origins]
                     if None in texts:
-                        raw = [None if isinstance(r, Invalid) else r for r in batch]
+                        # Broken CSV rows (Invalid) stay here; the workers get the others.
+                        raw = [r for r in batch if not isinstance(r, Invalid)]
                         args = (sync_id, raw)
                     else:
                         args = (sync_id, texts, True)
