@@ -25,8 +25,13 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("BO_TUI_DB", raising=False)
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """Every store-touching test runs on SQLite and on PostgreSQL (issue 9); the PostgreSQL
+    run is skipped cleanly where no server answers."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("pg_store")
+        return
     s = Store(f"sqlite:///{tmp_path / 'bo-tui.db'}")
     yield s
     s.dispose()
