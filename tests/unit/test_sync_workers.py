@@ -103,3 +103,16 @@ def test_R_SYNC_2_workers_on_postgresql(pg_store, tmp_path, monkeypatch):
     got = files.transfer_file(pg_store, SYNC / "hr_bad.csv")
     assert got.model_dump() == expect.model_dump()
     assert _state(pg_store) == _state(alone)
+
+
+def _failing_check(*_args, **_kwargs):
+    raise RuntimeError("the worker's store is busy")
+
+
+def test_R_SYNC_2_a_failed_worker_batch_is_checked_in_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "BATCH", 3)
+    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(files, "_check_batch", _failing_check)
+    store = _store(tmp_path, "one.db")
+    r = files.transfer_file(store, SYNC / "hr_bad.csv")
+    assert (r.accepted, r.rejectedCount) == (2, 5)

@@ -458,6 +458,8 @@ def transfer_file(
             except (BrokenProcessPool, OSError, EOFError):
                 # A worker died (killed, out of memory): this batch and the rest here.
                 pool = _shutdown(pool)
+            except Exception:  # noqa: BLE001 - e.g. its store was busy: this batch is checked
+                checked = None  # here, where a real error is raised again as it would be
         write(batch, origins, checked)
 
     counting = _Counting(open(path, "rb"))  # noqa: SIM115 (closed through the wrapper)
