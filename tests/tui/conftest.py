@@ -31,7 +31,9 @@ def fixed_store(name: str, *, staff: int | None = None, seed: int = 1) -> Store:
 def make_app(store: Store, *, data_dir: str | None = None):
     from bo_tui.tui.app import BoTuiApp
 
-    return BoTuiApp(store, login=LOGIN, clock=lambda: NOW, data_dir=data_dir or str(SNAP_DIR / "data"))
+    return BoTuiApp(
+        store, login=LOGIN, clock=lambda: NOW, data_dir=data_dir or str(SNAP_DIR / "data")
+    )
 
 
 async def settle(pilot) -> None:
