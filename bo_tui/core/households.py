@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..store.models import Address, Household, HouseholdLocation, HouseholdMember
 from . import addresses
 from .errors import FieldError, RuleViolation
-from .schemas import HouseholdIn, HouseholdLocationIn
+from .schemas import HouseholdIn, HouseholdLocationIn, fields_of
 from .staff_models import StaffResult
 
 _H = Household.__table__
@@ -45,22 +45,24 @@ def _under(path: str, err: FieldError) -> FieldError:
     return FieldError(field, err.message, err.rule)
 
 
-def check_household(household: HouseholdIn, prefix: str, errors: list[FieldError]) -> None:
-    """R-ADDR-1/2/5 (by the address engine) for every location; errors go to ``errors``."""
-    for i, loc in enumerate(household.householdLocations):
+def check_household(household: HouseholdIn | dict, prefix: str, errors: list[FieldError]) -> None:
+    """R-ADDR-1/2/5 (by the address engine) for every location; errors go to ``errors``. The
+    household is a model or its plain-dict form (``schemas.parse_staff_record``)."""
+    for i, loc in enumerate(fields_of(household).get("householdLocations") or ()):
         path = _loc_path(prefix, i) + ".address"
-        if loc.address is None:
+        address = fields_of(loc).get("address")
+        if address is None:
             errors.append(FieldError(path, "is required", "R-HH-1"))
             continue
         try:
-            addresses.check_payload(loc.address, path)
+            addresses.check_payload(address, path)
         except RuleViolation as exc:
             errors.extend(exc.errors)
             continue
         try:
             # R-ADDR-5 now, not when resolving: an unparseable fullStreetAddress must fail the
             # call before anything is written (the parse is cached for resolve).
-            addresses.normalized_key(loc.address)
+            addresses.normalized_key(address)
         except RuleViolation as exc:
             errors.extend(_under(path, e) for e in exc.errors)
 

@@ -15,7 +15,7 @@ from . import notifications  # noqa: F401  (HR-Staff messages on every staff cha
 from .errors import FieldError, NotFound, RuleViolation
 from .identities import person_for_staff_number
 from .reference import lookup
-from .schemas import PositionIn
+from .schemas import PositionIn, fields_of
 from .staff_models import StaffResult, emit
 
 _T = Position.__table__
@@ -84,34 +84,37 @@ def _at(path: str, name: str) -> str:
 
 def check_positions(
     session: Session,
-    positions: Sequence[PositionIn],
+    positions: Sequence[PositionIn | dict],
     prefix: str,
     errors: list[FieldError],
     *,
     creating: bool = True,
 ) -> list[PositionRow]:
-    """R-POS-1..3 for a list of positions; every error goes to ``errors`` with its JSON path
-    (``positions[0].schoolNumber``). ``creating``: startDate is required (R-POS-3)."""
+    """R-POS-1..3 for a list of positions (models or their plain-dict form); every error goes
+    to ``errors`` with its JSON path (``positions[0].schoolNumber``). ``creating``: startDate
+    is required (R-POS-3)."""
     ref = lookup(session)
-    schools = ref.school_ids(p.schoolNumber for p in positions if p.schoolNumber)
-    codes = ref.assignments_exist(_blank_to_none(p.assignmentCode) for p in positions)
+    sent = [fields_of(p) for p in positions]
+    schools = ref.school_ids(p.get("schoolNumber") for p in sent if p.get("schoolNumber"))
+    codes = ref.assignments_exist(_blank_to_none(p.get("assignmentCode")) for p in sent)
     rows: list[PositionRow] = []
-    for i, p in enumerate(positions):
+    for i, p in enumerate(sent):
         path = f"{prefix}[{i}]" if prefix else ""
         before = len(errors)
         school_id = None
-        if not p.schoolNumber:
+        school_number = p.get("schoolNumber")
+        if not school_number:
             errors.append(FieldError(_at(path, "schoolNumber"), "is required", "R-POS-3"))
         else:
-            school_id = schools.get(p.schoolNumber)
+            school_id = schools.get(school_number)
             if school_id is None:
                 errors.append(
                     FieldError(
                         _at(path, "schoolNumber"), "is not a Campus school number", "R-POS-1"
                     )
                 )
-        assignment = _blank_to_none(p.assignmentCode)
-        title = _blank_to_none(p.titleCode)
+        assignment = _blank_to_none(p.get("assignmentCode"))
+        title = _blank_to_none(p.get("titleCode"))
         if assignment is not None and not codes.get(assignment):
             errors.append(
                 FieldError(
@@ -124,18 +127,19 @@ def check_positions(
                     _at(path, "titleCode"), "titleCode or assignmentCode is required", "R-POS-3"
                 )
             )
-        if creating and p.startDate is None:
+        start = p.get("startDate")
+        if creating and start is None:
             errors.append(FieldError(_at(path, "startDate"), "is required", "R-POS-3"))
         if len(errors) == before:
             rows.append(
                 PositionRow(
                     school_id=school_id,  # type: ignore[arg-type]
-                    school_number=p.schoolNumber,  # type: ignore[arg-type]
+                    school_number=school_number,  # type: ignore[arg-type]
                     assignment_code=assignment,
                     title_code=title,
-                    title_description=_blank_to_none(p.titleDescription),
-                    start_date=p.startDate,
-                    end_date=p.endDate,
+                    title_description=_blank_to_none(p.get("titleDescription")),
+                    start_date=start,
+                    end_date=p.get("endDate"),
                 )
             )
     return rows

@@ -5,9 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
+from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
+from typing_extensions import TypedDict
 
 from .errors import FieldError, RuleViolation, json_path
 
@@ -174,6 +186,85 @@ def parse_staff(data: Any, *, prefix: tuple = ()) -> StaffMemberIn:
         return StaffMemberIn.model_validate(data)
     except ValidationError as exc:
         raise RuleViolation(validation_errors(exc, prefix)) from None
+
+
+# --- the same schema into plain dicts (a sync transfer's hot path) ---------------------------
+#
+# A pydantic model instance costs about as much to build as to validate; a whole district's
+# transfer (R-SYNC-2) needs neither. Each payload model above is mirrored by a TypedDict with
+# the same fields, constraints, validators and config (derived here, never written twice), so
+# a record validates straight from its JSON text into dicts that hold exactly the keys that
+# were sent: the same errors as ``parse_staff``, in about half the time.
+
+
+def fields_of(payload: Any) -> Mapping[str, Any]:
+    """The fields of a payload model or of its plain-dict form, read alike with ``.get``
+    (a model's absent fields read as their defaults, a dict's as None)."""
+    return payload if isinstance(payload, dict) else payload.__dict__
+
+
+def _plain(tp: Any) -> Any:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _typed_dict(tp)
+    args = typing.get_args(tp)
+    if not args:
+        return tp
+    inner = tuple(_plain(a) for a in args)
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return typing.Union[inner]  # noqa: UP007 - built from a tuple of types
+    return origin[inner if len(inner) > 1 else inner[0]]
+
+
+_TYPED: dict[type, Any] = {}
+
+
+def _typed_dict(model: type[BaseModel]) -> Any:
+    if model not in _TYPED:
+        fields = {
+            name: Annotated[(_plain(f.annotation), *f.metadata)]
+            if f.metadata
+            else _plain(f.annotation)
+            for name, f in model.model_fields.items()
+        }
+        td = TypedDict(f"{model.__name__}Dict", fields, total=False)  # type: ignore[operator]
+        _TYPED[model] = with_config(model.model_config)(td)
+    return _TYPED[model]
+
+
+_STAFF_RECORD = TypeAdapter(_typed_dict(StaffMemberIn))
+
+
+class NotJson(ValueError):
+    """A record text that is not valid JSON; ``line`` and ``column`` within the text."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+_AT = re.compile(r"(.*) at line (\d+) column (\d+)$")
+
+
+def parse_staff_record(data: Any) -> dict[str, Any]:
+    """``parse_staff`` into plain dicts that hold only the sent keys; ``data`` is a decoded
+    payload or its UTF-8 JSON text (bytes). RuleViolation with the same errors; NotJson for a broken text."""
+    try:
+        if isinstance(data, bytes):
+            return _STAFF_RECORD.validate_json(data)
+        if not isinstance(data, dict):
+            raise RuleViolation([FieldError("body", "must be a JSON object", "schema")])
+        return _STAFF_RECORD.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors(include_input=False, include_url=False)[0]
+        if first["type"] == "json_invalid":
+            m = _AT.match(str(first["ctx"]["error"]))
+            if m:
+                raise NotJson(m.group(1), int(m.group(2)), int(m.group(3))) from None
+            raise NotJson(str(first["ctx"]["error"]), 1, 1) from None
+        if first["type"] == "dict_type" and not first["loc"]:
+            raise RuleViolation([FieldError("body", "must be a JSON object", "schema")]) from None
+        raise RuleViolation(validation_errors(exc)) from None
 
 
 def parse_position(data: Any) -> PositionIn:

@@ -35,7 +35,7 @@ from .positions import (
 )
 from .preferences import get_preferences
 from .reference import lookup
-from .schemas import StaffMemberIn
+from .schemas import StaffMemberIn, fields_of
 from .staff_models import CombinePreview, RuleWarning, StaffPage, StaffResult, StaffSummary, emit
 
 _P = Person.__table__
@@ -75,17 +75,18 @@ def _today(today: dt.date | None) -> dt.date:
 
 
 def _check_common(
-    session: Session, payload: StaffMemberIn, errors: list[FieldError], plan: _Plan
+    session: Session, payload: StaffMemberIn | dict, errors: list[FieldError], plan: _Plan
 ) -> None:
-    if payload.gender:
-        code = lookup(session).gender(payload.gender)
+    f = fields_of(payload)
+    gender = f.get("gender")
+    if gender:
+        code = lookup(session).gender(gender)
         if code is None:
             errors.append(FieldError("gender", "is not a Campus gender code", "R-DEMO-2"))
         plan.gender = code
-    if payload.positions is not None:
-        plan.positions = check_positions(
-            session, payload.positions, "positions", errors, creating=True
-        )
+    positions = f.get("positions")
+    if positions is not None:
+        plan.positions = check_positions(session, positions, "positions", errors, creating=True)
 
 
 def _household_warning_off(result: StaffResult) -> None:
@@ -97,29 +98,35 @@ def _household_warning_off(result: StaffResult) -> None:
     )
 
 
-def validate_staff(session: Session, payload: StaffMemberIn) -> list[FieldError]:
+def validate_staff(
+    session: Session, payload: StaffMemberIn | dict, *, allow_household: bool | None = None
+) -> list[FieldError]:
     """The create rules (R-DEMO-1/2, R-POS-1..3, R-ADDR-1/2) without writing and without the
-    staffNumber conflict check: what a sync transfer checks for each record (R-SYNC-2)."""
+    staffNumber conflict check: what a sync transfer checks for each record (R-SYNC-2). The
+    payload is a model or its plain-dict form (``schemas.parse_staff_record``)."""
     errors: list[FieldError] = []
-    allow = get_preferences(session).allowHouseholdAddress
-    _check_create(session, payload, errors, _Plan(), allow_household=allow)
+    if allow_household is None:
+        allow_household = get_preferences(session).allowHouseholdAddress
+    _check_create(session, payload, errors, _Plan(), allow_household=allow_household)
     return errors
 
 
 def _check_create(
     session: Session,
-    payload: StaffMemberIn,
+    payload: StaffMemberIn | dict,
     errors: list[FieldError],
     plan: _Plan,
     *,
     allow_household: bool,
 ) -> None:
+    f = fields_of(payload)
     for name in ("staffNumber", "lastName", "firstName"):
-        if not getattr(payload, name):
+        if not f.get(name):
             errors.append(FieldError(name, "is required", "R-DEMO-1"))
     _check_common(session, payload, errors, plan)
-    if payload.household is not None and allow_household:
-        hh.check_household(payload.household, "household", errors)
+    household = f.get("household")
+    if household is not None and allow_household:
+        hh.check_household(household, "household", errors)
 
 
 # Every service validates the whole payload before it writes anything (all field errors in one

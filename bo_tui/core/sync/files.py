@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from ...store.db import Store
 from ..errors import FieldError, RuleViolation
-from .staging import Invalid, Origin, Rejected, check_records, transfer
+from .staging import Invalid, Origin, Rejected, check_records, not_json, transfer
 from .states import TRANSFERRING, require
 
 CSV_HEADER = (
@@ -56,11 +56,17 @@ def _file_error(message: str) -> RuleViolation:
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def iter_json(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
+def iter_json(
+    fh: TextIO, name: str = "file", *, texts: bool = False
+) -> Iterator[tuple[Any, Origin]]:
     """Yield each element of a top-level JSON array with its origin (record number, line),
-    decoding chunk by chunk with ``raw_decode``; memory stays at a chunk plus one record."""
+    chunk by chunk; memory stays at a chunk plus one record. ``texts``: an object element comes
+    as its UTF-8 JSON text (bytes), found by a bracket-balancing pattern without decoding it,
+    for ``staging.check_records`` to validate straight from the text (a text that is not valid
+    JSON fails there, with this line and column); other elements come decoded."""
     dec = json.JSONDecoder()
     buf, pos, eof, line = "", 0, False, 1  # line = line number at ``pos``
+    record = _RECORD.match
 
     def fill() -> bool:
         nonlocal buf, pos, eof
@@ -90,6 +96,21 @@ def iter_json(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
         col = pos - buf.rfind("\n", 0, pos)
         return f"{name}: line {line}, column {col}"
 
+    def decoded(index: int) -> tuple[Any, int]:
+        while True:
+            try:
+                value, end = dec.raw_decode(buf, pos)
+                if end < len(buf) or eof or not fill():
+                    return value, end
+            except json.JSONDecodeError as exc:
+                if eof or len(buf) - pos > MAX_RECORD or not fill():
+                    col = exc.pos - buf.rfind("\n", 0, exc.pos)
+                    at = line + buf.count("\n", pos, exc.pos)
+                    raise _file_error(
+                        f"{name}: line {at}, column {col}: record {index + 1} is not valid JSON "
+                        f"({exc.msg})"
+                    ) from None
+
     if skip_ws() != "[":
         raise _file_error(f"{where()}: a JSON file must hold an array of staff members ([...])")
     pos += 1
@@ -100,19 +121,24 @@ def iter_json(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
     while True:
         if ch == "":
             raise _file_error(f"{where()}: the file ends inside the array (missing ])")
-        while True:
-            try:
-                value, end = dec.raw_decode(buf, pos)
-                if end < len(buf) or eof or not fill():
-                    break
-            except json.JSONDecodeError as exc:
-                if eof or len(buf) - pos > MAX_RECORD or not fill():
-                    col = exc.pos - buf.rfind("\n", 0, exc.pos)
-                    at = line + buf.count("\n", pos, exc.pos)
-                    raise _file_error(
-                        f"{name}: line {at}, column {col}: record {index + 1} is not valid JSON ({exc.msg})"
-                    ) from None
-        yield value, Origin(f"{name} record {index + 1} (line {line})", None, buf[pos:end])
+        m = record(buf, pos) if ch == "{" else None
+        while m is None and ch == "{" and not eof and len(buf) - pos <= MAX_RECORD:
+            # The object may run past the buffer: read on (a broken one is decoded below).
+            fill()
+            m = record(buf, pos)
+        column = pos - buf.rfind("\n", 0, pos)
+        if m is not None:
+            end = m.end()
+            value = buf[pos:end]
+            value = value.encode() if texts else _loads(value, name, index, line, column)
+        else:
+            value, end = decoded(index)
+        yield (
+            value,
+            Origin(
+                f"{name} record {index + 1} (line {line})", None, (name, index + 1, line, column)
+            ),
+        )
         index += 1
         line += buf.count("\n", pos, end)
         pos = end
@@ -128,6 +154,21 @@ def iter_json(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
         raise _file_error(f"{where()}: expected , or ] after record {index}")
 
 
+def _loads(text: str, name: str, index: int, line: int, column: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise not_json((name, index + 1, line, column), exc.msg, exc.lineno, exc.colno) from None
+
+
+# One JSON object whose brackets balance (strings skipped whole), nested at most 8 deep: the
+# staff member payload nests 4. Possessive, so a record cut off by the buffer end fails fast.
+_STR = r'"(?:[^"\\\n]++|\\.)*+"'
+_OTHER = r"[^\"{}\[\]]++"
+_inner = rf"(?:{_STR}|{_OTHER})*+"
+for _ in range(8):
+    _inner = rf"(?:{_STR}|{_OTHER}|[\[{{]{_inner}[\]}}])*+"
+_RECORD = re.compile(r"\{" + _inner + r"\}")
 _WS = re.compile(r"[ \t\r\n]*")
 
 
@@ -347,10 +388,15 @@ def detect_format(path: Path) -> str:
     return "json" if head.startswith(b"[") else "csv"
 
 
-def iter_file(path: str | Path, fh: TextIO, fmt: str | None = None) -> Iterator[tuple[Any, Origin]]:
+def iter_file(
+    path: str | Path, fh: TextIO, fmt: str | None = None, *, texts: bool = False
+) -> Iterator[tuple[Any, Origin]]:
+    """The records of an HR file (``texts``: JSON objects as their text, see ``iter_json``)."""
     path = Path(path)
     fmt = fmt or detect_format(path)
-    return (iter_json if fmt == "json" else iter_csv)(fh, path.name)
+    if fmt == "json":
+        return iter_json(fh, path.name, texts=texts)
+    return iter_csv(fh, path.name)
 
 
 # Worker processes (R-SYNC-2 checks in parallel): each checks a batch of raw records with
@@ -367,11 +413,8 @@ def _init_worker(url: str) -> None:
     _worker_store = Store(url, create=False)
 
 
-def _check_batch(sync_id: int, records: list[Any], texts: bool = False) -> list:
-    """``texts``: the records are JSON texts (cheaper to pass than the decoded values)."""
+def _check_batch(sync_id: int, records: list[Any]) -> list:
     assert _worker_store is not None
-    if texts:
-        records = [json.loads(t) for t in records]
     with _worker_store.session() as session:
         if session.get_bind().dialect.name == "sqlite":
             # End the read transaction at once: the reference reads then run one statement at a
@@ -453,8 +496,7 @@ def transfer_file(
         checked = None
         if future is not None:
             try:
-                done = iter(future.result())
-                checked = [None if isinstance(r, Invalid) else next(done) for r in batch]
+                checked = future.result()
             except (BrokenProcessPool, OSError, EOFError):
                 # A worker died (killed, out of memory): this batch and the rest here.
                 pool = _shutdown(pool)
@@ -472,17 +514,8 @@ def transfer_file(
                 nonlocal batch, origins, pool
                 future = None
                 if pool is not None:
-                    texts = [o.text for o in origins]
-                    if None in texts:
-                        # Broken CSV rows (Invalid) stay here; the workers get the others.
-                        raw = [r for r in batch if not isinstance(r, Invalid)]
-                        args = (sync_id, raw)
-                    else:
-                        args = (sync_id, texts, True)
-                    for o in origins:
-                        o.text = None  # sent: not kept while the batch waits
                     try:
-                        future = pool.submit(_check_batch, *args)
+                        future = pool.submit(_check_batch, sync_id, batch)
                     except (BrokenProcessPool, RuntimeError, OSError):
                         pool = _shutdown(pool)
                 pending.append((batch, origins, future))
@@ -491,7 +524,7 @@ def transfer_file(
                 while len(pending) > (2 * POOL_WORKERS if pool is not None else 0):
                     drain_one()
 
-            records = iter_file(path, fh, fmt)
+            records = iter_file(path, fh, fmt, texts=True)
             while True:
                 try:
                     rec, origin = next(records)

@@ -4,15 +4,19 @@ memoized normalized address key (R-ADDR-3) that staging compares with Campus add
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from .. import addresses, staff
 from ..errors import CoreError, FieldError
+from ..preferences import get_preferences
 from ..reference import lookup
 from ..schemas import AddressIn, StaffMemberIn
 
 
-def address_key(addr: AddressIn) -> str | None:
+def address_key(addr: AddressIn | Mapping[str, Any]) -> str | None:
     """The normalized key of an HR address as ``addresses.norm_key`` holds it (R-ADDR-3); None
     when it cannot be parsed (the rule check has rejected such a record already). Only the
     canonical key: R-ADDR-4's re-parse of mis-split components costs a parse per address, too
@@ -26,16 +30,17 @@ class Checker:
     def __init__(self, session: Session):
         self.session = session
         self.ref = lookup(session)
+        self.allow_household = get_preferences(session).allowHouseholdAddress
 
     def gender(self, code: str) -> str | None:
         return self.ref.gender(code)
 
-    def address_key(self, addr: AddressIn) -> str | None:
+    def address_key(self, addr: AddressIn | Mapping[str, Any]) -> str | None:
         return address_key(addr)
 
-    def errors(self, m: StaffMemberIn) -> list[FieldError]:
+    def errors(self, m: StaffMemberIn | dict) -> list[FieldError]:
         try:
-            return staff.validate_staff(self.session, m)
+            return staff.validate_staff(self.session, m, allow_household=self.allow_household)
         except CoreError as exc:
             return exc.errors or [FieldError("body", exc.message)]
 

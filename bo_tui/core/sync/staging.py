@@ -5,11 +5,12 @@ staged in bulk; a staff number sent again replaces its staged record."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ from ...store.models.sync import (
 )
 from .. import errorlog
 from ..errors import FieldError, RuleViolation
-from ..schemas import AddressIn, StaffMemberIn, parse_staff
+from ..schemas import NotJson, parse_staff_record
 from . import rules
 from .bulk import insert_tuples
 from .states import TRANSFERRING, require
@@ -84,7 +85,9 @@ class Origin:
 
     path: str = ""
     locate: Callable[[str], dict[str, Any]] | None = None
-    text: str | None = None  # the record's JSON text, for a worker process to decode
+    # A JSON record: (file name, record number, line, column) where its text starts, for the
+    # file error when the text turns out not to be valid JSON.
+    at: tuple[str, int, int, int] | None = None
 
 
 # Column orders of the staged rows: tuples in these orders go straight to ``executemany``.
@@ -127,8 +130,9 @@ POS_COLS = (
 ADDR_COLS = ("sync_id", "staff_number", "norm_key", "mailing", "physical", "start_date", "label")
 
 # One checked record: (staff_key, staged row without its seq, employment, position and address
-# rows) when valid, or (None, [(field, message, rule), …]) when rejected. Plain tuples, so a
-# worker process can return them.
+# rows) when valid, (None, [(field, message, rule), …]) when rejected, or (None, None, (message,
+# line, column)) for a record text that is not valid JSON. Plain tuples, so a worker process
+# can return them.
 Checked = tuple
 
 
@@ -141,47 +145,51 @@ def _iso(d):
     return None if d is None else d.isoformat()
 
 
-def address_label(a: AddressIn) -> str:
+def address_label(a: Mapping[str, Any]) -> str:
     """One line for the report: the street part, then city, state and zip."""
-    if a.fullStreetAddress:
-        street = a.fullStreetAddress
-    elif a.postOfficeBox:
-        street = f"PO Box {a.number or ''}".strip()
+    get = a.get
+    if get("fullStreetAddress"):
+        street = get("fullStreetAddress")
+    elif get("postOfficeBox"):
+        street = f"PO Box {get('number') or ''}".strip()
     else:
-        street = " ".join(p for p in (a.number, a.prefix, a.street, a.tag, a.direction) if p) + (
-            f" #{a.apt}" if a.apt else ""
-        )
-    tail = " ".join(p for p in (a.state, a.zip) if p)
-    return ", ".join(p for p in (street, a.city, tail) if p)
+        street = " ".join(
+            p for p in map(get, ("number", "prefix", "street", "tag", "direction")) if p
+        ) + (f" #{get('apt')}" if get("apt") else "")
+    tail = " ".join(p for p in (get("state"), get("zip")) if p)
+    return ", ".join(p for p in (street, get("city"), tail) if p)
 
 
 def stage_rows(
     sync_id: int,
-    m: StaffMemberIn,
+    m: dict[str, Any],
     ref_gender: Callable[[str], str | None],
     addr_key,
     v,
     date=_same,
 ) -> Checked:
     """The staging rows of one valid staff member (no writes) as tuples in the ``*_COLS``
-    orders, the staged row without its leading ``seq``; ``v`` is the SSN vault and ``date``
+    orders, the staged row without its leading ``seq``; ``m`` is the plain-dict payload of
+    ``schemas.parse_staff_record`` (only the sent keys), ``v`` the SSN vault and ``date``
     turns a date into the driver's value."""
-    sn = m.staffNumber  # type: ignore[assignment]
+    get = m.get
+    sn = m["staffNumber"]
     sent = 0
-    for key in m.model_fields_set:
+    for key in m:
         bit = BIT.get(key)
         if bit:
             sent |= bit
-    ssn = m.ssn
+    ssn = get("ssn")
     ssn_hash = None
     if ssn:
         ssn_hash = v.hash(ssn)
         # The payload keeps the SSN only as its ciphertext: never plain in staging.
-        payload = m.model_copy(update={"ssn": v.encrypt(ssn)}).model_dump_json(exclude_unset=True)
+        payload = to_json({**m, "ssn": v.encrypt(ssn)}).decode()
     else:
-        payload = m.model_dump_json(exclude_unset=True)
-    last, first = m.lastName, m.firstName
-    household = m.household
+        payload = to_json(m).decode()
+    last, first = m["lastName"], m["firstName"]
+    household = get("household")
+    gender = get("gender")
     staged = (
         sync_id,
         sn,
@@ -190,50 +198,54 @@ def stage_rows(
         sent,
         last,
         first,
-        m.middleName,
-        f"{last.lower()}|{first.lower()}" if last and first else None,
-        ref_gender(m.gender) if m.gender else None,
+        get("middleName"),
+        f"{last.lower()}|{first.lower()}",
+        ref_gender(gender) if gender else None,
         ssn_hash,
         mask_ssn(ssn) if ssn else None,
-        date(m.birthDate),
-        m.workPhone,
-        m.cellPhone,
-        m.otherPhone,
-        m.workEmail,
-        m.personalEmail,
-        m.employments is not None,
-        m.positions is not None,
+        date(get("birthDate")),
+        get("workPhone"),
+        get("cellPhone"),
+        get("otherPhone"),
+        get("workEmail"),
+        get("personalEmail"),
+        get("employments") is not None,
+        get("positions") is not None,
         household is not None,
-        household.name if household else None,
+        household.get("name") if household else None,
         None,
     )
-    emps = [(sync_id, sn, date(e.hireDate), date(e.terminationDate)) for e in m.employments or ()]
+    emps = [
+        (sync_id, sn, date(e.get("hireDate")), date(e.get("terminationDate")))
+        for e in get("employments") or ()
+    ]
     poss = [
         (
             sync_id,
             sn,
-            p.schoolNumber,
-            p.assignmentCode or None,
-            p.titleCode or None,
-            date(p.startDate),
-            date(p.endDate),
+            p.get("schoolNumber"),
+            p.get("assignmentCode") or None,
+            p.get("titleCode") or None,
+            date(p.get("startDate")),
+            date(p.get("endDate")),
         )
-        for p in m.positions or ()
+        for p in get("positions") or ()
     ]
     addrs = []
     if household:
-        for loc in household.householdLocations:
-            if loc.address is None:
+        for loc in household.get("householdLocations") or ():
+            a = loc.get("address")
+            if a is None:
                 continue
             addrs.append(
                 (
                     sync_id,
                     sn,
-                    addr_key(loc.address),
-                    loc.mailing,
-                    loc.physical,
-                    date(loc.startDate),
-                    address_label(loc.address),
+                    addr_key(a),
+                    loc.get("mailing"),
+                    loc.get("physical"),
+                    date(loc.get("startDate")),
+                    address_label(a),
                 )
             )
     return staged[2], staged, emps, poss, addrs
@@ -241,9 +253,10 @@ def stage_rows(
 
 def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> list[Checked | None]:
     """Parse and check each record with the create schema and rules (R-SYNC-2) and build its
-    staging rows; None for an ``Invalid`` entry (a JSON null is checked, and rejected, like any
-    record that is not an object). Reads reference data, never writes,
-    so worker processes may run it on chunks of a file (``files``)."""
+    staging rows; None for an ``Invalid`` entry. A record is a decoded payload or its JSON text
+    (bytes, from ``files.iter_json``), validated straight from the text; a JSON null is
+    checked, and rejected, like any record that is not an object. Reads reference data, never
+    writes, so worker processes may run it on chunks of a file (``files``)."""
     check = rules.checker(session)
     v = vault()
     date = _iso if session.get_bind().dialect.name == "sqlite" else _same
@@ -253,15 +266,30 @@ def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> lis
             out.append(None)
             continue
         try:
-            m = parse_staff(rec)
+            m = parse_staff_record(rec)
             errors = check.errors(m)
         except RuleViolation as exc:
             errors = exc.errors
+        except NotJson as exc:
+            out.append((None, None, (str(exc), exc.line, exc.column)))
+            continue
         if errors:
             out.append((None, [(e.field, e.message, e.rule) for e in errors]))
         else:
             out.append(stage_rows(sync_id, m, check.gender, check.address_key, v, date))
     return out
+
+
+def not_json(at: tuple[str, int, int, int], message: str, line: int, column: int) -> RuleViolation:
+    """The file error for record ``at`` (name, record number, line and column where its text
+    starts) whose text is not valid JSON at ``line``/``column`` within it (R-SYNC-2)."""
+    name, number, first, start = at
+    col = column + start - 1 if line == 1 else column
+    text = (
+        f"{name}: line {first + line - 1}, column {col}: record {number} is not valid JSON "
+        f"({message})"
+    )
+    return RuleViolation([FieldError("file", text, "R-SYNC-2")], text)
 
 
 def _with_origin(errors: Sequence[FieldError], origin: Origin | None) -> list[dict[str, Any]]:
@@ -308,6 +336,11 @@ def transfer(
             batch[result[0]] = (seq0 + i, result)
             continue
         origin = origins[i] if origins is not None else None
+        if result is not None and result[1] is None:  # a record text that is not JSON
+            at = origin.at if origin is not None and origin.at else ("record", i + 1, 1, 1)
+            raise not_json(at, *result[2])
+        if isinstance(rec, bytes):
+            rec = json.loads(rec)  # valid JSON (or it was not_json above): for its error
         if result is None:  # an Invalid record (a broken CSV row)
             sn, errors = rec.staffNumber, rec.errors
         else:
