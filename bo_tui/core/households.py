@@ -55,16 +55,11 @@ def check_household(household: HouseholdIn | dict, prefix: str, errors: list[Fie
             errors.append(FieldError(path, "is required", "R-HH-1"))
             continue
         try:
+            # Every address rule, R-ADDR-5 included: an unparseable fullStreetAddress fails the
+            # call before anything is written (the parse is cached for resolve).
             addresses.check_payload(address, path)
         except RuleViolation as exc:
             errors.extend(exc.errors)
-            continue
-        try:
-            # R-ADDR-5 now, not when resolving: an unparseable fullStreetAddress must fail the
-            # call before anything is written (the parse is cached for resolve).
-            addresses.normalized_key(address)
-        except RuleViolation as exc:
-            errors.extend(_under(path, e) for e in exc.errors)
 
 
 def resolve_locations(

@@ -24,6 +24,7 @@ from typing_extensions import TypedDict
 from .errors import FieldError, RuleViolation, json_path
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only (str.isdigit also takes "²" and "٣")
 
 
 def _iso_date(value: Any) -> Any:
@@ -44,8 +45,8 @@ def _ssn(value: Any) -> Any:
         return None
     if not isinstance(value, str):
         raise ValueError("must be a string of 9 digits (ddd-dd-dddd)")
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if len(digits) != 9 or re.sub(r"[\d\- ]", "", value):
+    digits = value.replace("-", "").replace(" ", "")
+    if len(digits) != 9 or not _DIGITS.fullmatch(digits):
         raise ValueError("must be 9 digits (ddd-dd-dddd)")
     return digits
 

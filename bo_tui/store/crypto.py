@@ -160,5 +160,5 @@ def mask_ssn(plain: str | None) -> str:
     """``***-**-1234``; never more of it."""
     if not plain:
         return ""
-    digits = normalize_ssn(plain)
+    digits = plain if plain.isdigit() else normalize_ssn(plain)
     return "***-**-" + digits[-4:] if len(digits) >= 4 else "***-**-****"

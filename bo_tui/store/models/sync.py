@@ -57,7 +57,6 @@ class SyncStaged(Base):
     __table_args__ = (
         Index("ix_sync_staged_key", "sync_id", "staff_key"),
         Index("ix_sync_staged_name", "sync_id", "name_key", "birth_date"),
-        Index("ix_sync_staged_person", "sync_id", "person_id"),
     )
 
     sync_id: Mapped[int] = mapped_column(
@@ -119,10 +118,7 @@ class SyncStagedAddress(Base):
     against ``addresses.norm_key``; ``label`` is its one-line form for the report."""
 
     __tablename__ = "sync_staged_addresses"
-    __table_args__ = (
-        Index("ix_sync_staged_addresses_staff", "sync_id", "staff_number"),
-        Index("ix_sync_staged_addresses_key", "sync_id", "norm_key"),
-    )
+    __table_args__ = (Index("ix_sync_staged_addresses_staff", "sync_id", "staff_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sync_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"))
