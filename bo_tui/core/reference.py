@@ -112,7 +112,10 @@ class RefLookup:
     # Schools (R-POS-1)
     def school_ids(self, numbers: Iterable[str]) -> dict[str, int | None]:
         numbers = {n for n in numbers if n is not None}
-        missing = [n for n in numbers if n not in self._schools]
+        known = self._schools
+        if numbers <= known.keys():
+            return known  # every one read before: the cache itself answers (no copy)
+        missing = [n for n in numbers if n not in known]
         if missing:
             found = dict(self._conn().execute(_SCHOOL_IDS, {"keys": missing}).all())
             for n in missing:
@@ -143,6 +146,8 @@ class RefLookup:
     # Assignment codes (R-POS-2)
     def assignments_exist(self, codes: Iterable[str]) -> dict[str, bool]:
         codes = {c for c in codes if c is not None}
+        if codes <= self._assignments.keys():
+            return self._assignments  # every one read before (no copy)
         missing = [c for c in codes if c not in self._assignments]
         if missing:
             found = set(self._conn().execute(_ASSIGNMENTS, {"keys": missing}).scalars())

@@ -118,7 +118,7 @@ class Vault:
     def __init__(self, master: bytes, *older: bytes):
         self.keys = (master, *older)
         self._aeads = [AESGCM(_derive(k, b"bo-tui ssn encryption")) for k in self.keys]
-        self._mac_key = _derive(master, b"bo-tui ssn hash")
+        self._mac = hmac.new(_derive(master, b"bo-tui ssn hash"), digestmod=hashlib.sha256)
 
     def encrypt(self, plain: str) -> str:
         nonce = os.urandom(12)
@@ -137,7 +137,9 @@ class Vault:
         raise KeyError_("a value was encrypted with a data key that is not configured")
 
     def hash(self, plain: str) -> str:
-        return hmac.new(self._mac_key, plain.encode(), hashlib.sha256).hexdigest()
+        mac = self._mac.copy()  # the keyed state, without deriving the pads again
+        mac.update(plain.encode())
+        return mac.hexdigest()
 
 
 @lru_cache(maxsize=8)

@@ -405,6 +405,7 @@ def iter_file(
 # in-memory store or a platform without processes stay in this process.
 POOL_MIN_BYTES = 4 << 20  # about 7,000 records: below that, starting workers costs more
 POOL_WORKERS = 2
+INFLIGHT = 2
 _worker_store: Store | None = None
 
 
@@ -521,7 +522,7 @@ def transfer_file(
                 pending.append((batch, origins, future))
                 batch, origins = [], []
                 # Two batches per worker in flight: workers never wait, memory stays bounded.
-                while len(pending) > (2 * POOL_WORKERS if pool is not None else 0):
+                while len(pending) > (INFLIGHT * POOL_WORKERS if pool is not None else 0):
                     drain_one()
 
             records = iter_file(path, fh, fmt, texts=True)

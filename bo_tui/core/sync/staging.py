@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import to_json
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ...store.crypto import mask_ssn, vault
@@ -372,16 +372,22 @@ def transfer(
     return TransferResult(accepted=len(records) - len(rejected), rejected=rejected)
 
 
+# Built once: the staff keys of a batch that are staged already (expanding, so no literal
+# coercion per key).
+_STAGED_AGAIN = select(_STAGED.c.staff_number).where(
+    _STAGED.c.sync_id == bindparam("sid"),
+    _STAGED.c.staff_key.in_(bindparam("keys", expanding=True)),
+)
+
+
 def _write(session: Session, sync_id: int, batch: dict[str, tuple[int, Checked]]) -> None:
     """Stage a batch keyed by staff key; a staff number staged before is replaced."""
     keys = list(batch)
     again: list[str] = []
+    conn = session.connection()
     for start in range(0, len(keys), 500):
-        again += session.scalars(
-            select(_STAGED.c.staff_number).where(
-                _STAGED.c.sync_id == sync_id, _STAGED.c.staff_key.in_(keys[start : start + 500])
-            )
-        ).all()
+        again += conn.execute(_STAGED_AGAIN, {"sid": sync_id, "keys": keys[start : start + 500]})
+    again = [sn for (sn,) in again]
     if again:  # a re-sent staff number replaces its staged record
         for table in (_EMP, _POS, _ADDR, _STAGED):
             for start in range(0, len(again), 500):
