@@ -159,6 +159,11 @@ def test_R_SYNC_2_json_is_streamed_in_chunks(tmp_path, monkeypatch):
         got = list(files.iter_json(fh, "hr.json"))
     assert [r for r, _o in got] == records
     assert got[3][1].path == "hr.json record 4 (line 6)"
+    with open(path) as fh:  # as texts (validated later, straight from the text)
+        texts = list(files.iter_json(fh, "hr.json", texts=True))
+    assert [json.loads(t) for t, _o in texts] == records
+    assert all(isinstance(t, bytes) for t, _o in texts)
+    assert texts[3][1].at == ("hr.json", 4, 6, 1)
     path.write_text('[{"staffNumber": "1"},\n {"staffNumber": 2,,}]')
     with open(path) as fh, pytest.raises(Exception) as exc:
         list(files.iter_json(fh, "hr.json"))

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bo_tui.core import sync
+from bo_tui.core.errors import RuleViolation
 from bo_tui.core.sync import files
 from bo_tui.store import Store
 from bo_tui.store.crypto import vault
@@ -116,3 +117,29 @@ def test_R_SYNC_2_a_failed_worker_batch_is_checked_in_process(tmp_path, monkeypa
     store = _store(tmp_path, "one.db")
     r = files.transfer_file(store, SYNC / "hr_bad.csv")
     assert (r.accepted, r.rejectedCount) == (2, 5)
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_R_SYNC_2_a_record_that_is_not_json_stops_the_file_at_its_line(
+    tmp_path, monkeypatch, pooled
+):
+    """A record whose brackets balance but whose text is not JSON is found where it is
+    validated (a worker, or this process): the file fails there with its line and column, the
+    batches before it stay staged, nothing of its own batch is."""
+    monkeypatch.setattr(files, "BATCH", 2)
+    if pooled:
+        monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    records = json.loads((SYNC / "hr.json").read_text())[:5]
+    lines = [json.dumps(r) for r in records]
+    lines[3] = '{"staffNumber": "9999",\n  "lastName": tru}'
+    path = tmp_path / "broken.json"
+    path.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    store = _store(tmp_path, "broken.db")
+    with pytest.raises(RuleViolation) as exc:
+        files.transfer_file(store, path, workers=pooled)
+    assert exc.value.message == (
+        "broken.json: line 6, column 18: record 4 is not valid JSON (expected ident)"
+    )
+    with store.session() as s:
+        staged = s.scalars(select(SyncStaged.staff_number).order_by(SyncStaged.seq)).all()
+    assert staged == [r["staffNumber"] for r in records[:2]]  # the first batch only
