@@ -854,6 +854,25 @@ def _value_problems(norm: Mapping[str, str], field_of: Mapping[str, str]) -> lis
     return [p for p in problems if not (p[0] in seen or seen.add(p[0]))]
 
 
+def _values_fine(values: tuple[str, ...]) -> bool:
+    """True when ``_value_problems`` has nothing to say about these normalized values
+    (NORM_FIELDS order): the quick test for the common, valid address. Directionals, the state
+    code and a 5-digit zip are within their widths, so only the free-text fields are measured."""
+    _, number, prefix, street, tag, direction, apt, city, state, z, county = values
+    return (
+        (not prefix or prefix in data.DIRECTIONAL_STANDARDS)
+        and (not direction or direction in data.DIRECTIONAL_STANDARDS)
+        and (not state or state in data.STATE_CODES)
+        and (not z or len(z) == 5 and z.isdigit())
+        and len(number) <= _WIDTH["number"]
+        and len(street) <= _WIDTH["street"]
+        and len(tag) <= _WIDTH["tag"]
+        and len(apt) <= _WIDTH["apt"]
+        and len(city) <= _WIDTH["city"]
+        and len(county) <= _WIDTH["county"]
+    )
+
+
 def _raise(problems: list[_Problem], path: str) -> None:
     if problems:
         raise RuleViolation([FieldError(_field(path, f), m, r) for f, m, r in problems])
@@ -889,29 +908,32 @@ def _raw_of(addr) -> dict[str, Any]:
     return {k: getattr(addr, k, None) for k in _RAW_FIELDS}
 
 
-def _suspicious(norm: Mapping[str, str]) -> bool:
-    """Components that look misplaced: the re-parse is more likely right than the sender."""
-    if norm["prefix"] and norm["prefix"] not in data.DIRECTIONAL_STANDARDS:
+def _suspicious(values: tuple[str, ...]) -> bool:
+    """Components that look misplaced: the re-parse is more likely right than the sender.
+    ``values`` are the normalized components in NORM_FIELDS order."""
+    _, number, prefix, street, tag, direction, apt = values[:7]
+    if prefix and prefix not in data.DIRECTIONAL_STANDARDS:
         return True
-    if norm["direction"] and norm["direction"] not in data.DIRECTIONAL_STANDARDS:
+    if direction and direction not in data.DIRECTIONAL_STANDARDS:
         return True
-    if norm["tag"] and norm["tag"] not in data.SUFFIX_STANDARDS:
+    if tag and tag not in data.SUFFIX_STANDARDS:
         return True
-    number = norm["number"]
     if number and (" " in number and "/" not in number or not any(c.isdigit() for c in number)):
         return True
-    words = norm["street"].split()
+    if " " not in street:  # one word (the common case): nothing inside it can be misplaced
+        return False
+    words = street.split()
     if len(words) < 2:
         return False
-    if not norm["tag"] and words[-1] in data.STREET_SUFFIX_C1:
+    if not tag and words[-1] in data.STREET_SUFFIX_C1:
         return True
-    if not norm["prefix"] and words[0] in data.DIRECTIONAL_STANDARDS:
+    if not prefix and words[0] in data.DIRECTIONAL_STANDARDS:
         return True
-    if not norm["direction"] and words[-1] in data.DIRECTIONAL_STANDARDS:
+    if not direction and words[-1] in data.DIRECTIONAL_STANDARDS:
         return True
     if not number and words[0][0].isdigit() and not _ORDINAL_NUMERAL.match(words[0]):
         return True
-    return not norm["apt"] and any(w in data.UNIT_DESIGNATORS_C2 for w in words[1:])
+    return not apt and any(w in data.UNIT_DESIGNATORS_C2 for w in words[1:])
 
 
 def _reparse_line(parts: tuple) -> str:
@@ -924,48 +946,66 @@ def _reparse_line(parts: tuple) -> str:
     return " ".join(str(p).strip() for p in (*line, apt) if _sent(p))
 
 
-def _plausible(parsed: Mapping[str, str], norm: Mapping[str, str]) -> bool:
+def _plausible(parsed: Mapping[str, str], number: str) -> bool:
+    """Whether a re-parse of the sent components can be trusted (``number`` as normalized)."""
     if parsed["postOfficeBox"] or not parsed["street"]:
         return False
-    if norm["number"]:
-        return parsed["number"] == norm["number"]
+    if number:
+        return parsed["number"] == number
     return not parsed["number"] or parsed["number"].isdigit()
 
 
-def _with_location(parsed: Mapping[str, str], norm: Mapping[str, str]) -> tuple[str, ...]:
-    """Street parts from ``parsed``, location (city, state, zip, county) as sent or parsed."""
-    merged = dict(norm)
-    for k in ("postOfficeBox", *STREET_FIELDS):
-        merged[k] = parsed.get(k, "")
-    for k in ("city", "state", "zip"):
-        if not merged[k] and parsed.get(k):
-            merged[k] = parsed[k]
-    return tuple(merged[k] for k in NORM_FIELDS)
+def _with_location(parsed: Mapping[str, str], values: tuple[str, ...]) -> tuple[str, ...]:
+    """Street parts from ``parsed``, location (city, state, zip, county) as sent (``values``,
+    normalized, NORM_FIELDS order) or else as parsed."""
+    get = parsed.get
+    return (
+        get("postOfficeBox", ""),
+        get("number", ""),
+        get("prefix", ""),
+        get("street", ""),
+        get("tag", ""),
+        get("direction", ""),
+        get("apt", ""),
+        values[7] or get("city") or values[7],
+        values[8] or get("state") or values[8],
+        values[9] or get("zip") or values[9],
+        values[10],
+    )
 
 
 _SAME_FIELDS = {k: k for k in NORM_FIELDS}
+_FULL_FIELDS = {k: "fullStreetAddress" for k in NORM_FIELDS}
 
 
 def _key_of(values: tuple[str, ...]) -> str:
     return "|".join(values[: len(KEY_FIELDS)])
 
 
+def _street_sent(raw_items: tuple) -> bool:
+    """Whether any street component (number … apt) was sent."""
+    return any(map(_sent, raw_items[1:7]))
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
-    raw = dict(zip(_RAW_FIELDS, raw_items, strict=True))
-    problems = _structure_problems(raw)
-    if problems:
-        return tuple(problems)
+    # ``raw_items`` and the normalized ``values`` are in _RAW_FIELDS / NORM_FIELDS order, read
+    # by position: building dicts of them was a good part of an uncached plan's cost.
+    full = raw_items[11]
+    sent_full = _sent(full)
+    if _truthy(raw_items[0]) or (_street_sent(raw_items) if sent_full else not _sent(raw_items[3])):
+        # Possibly a structural problem (the common shapes above have none): check in full.
+        problems = _structure_problems(dict(zip(_RAW_FIELDS, raw_items, strict=True)))
+        if problems:
+            return tuple(problems)
     # The uncached normalizer: this plan is the cache entry, one per address is enough.
     values = _normalize_tuple.__wrapped__(raw_items[: len(NORM_FIELDS)])
-    norm = dict(zip(NORM_FIELDS, values, strict=True))
-    full = raw.get("fullStreetAddress")
-    if _sent(full):
+    if sent_full:
         parsed = _parse_cached(_prepare(full))
         if isinstance(parsed, str):
             return (("fullStreetAddress", f"fullStreetAddress {parsed}", "R-ADDR-5"),)
         parsed, alt = dict(parsed[0]), parsed[1]
-        if norm["postOfficeBox"] and not parsed["postOfficeBox"]:
+        if values[0] and not parsed["postOfficeBox"]:
             return (
                 (
                     "postOfficeBox",
@@ -973,7 +1013,8 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
                     "R-ADDR-2",
                 ),
             )
-        values = _with_location(parsed, norm)
+        sent = values
+        values = _with_location(parsed, sent)
         if parsed["postOfficeBox"]:
             location = dict(zip(NORM_FIELDS, values, strict=True))
             missing = [k for k in ("city", "state", "zip") if not location[k]]
@@ -981,28 +1022,30 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
                 return tuple(
                     (k, f"a PO box needs {k} (city, state and zip)", "R-ADDR-2") for k in missing
                 )
-        fields = {k: "fullStreetAddress" for k in NORM_FIELDS}
-        for k in ("city", "state", "zip", "county"):
-            if norm[k]:
-                fields[k] = k
-        problems = _value_problems(dict(zip(NORM_FIELDS, values, strict=True)), fields)
-        if problems:
-            return tuple(problems)
+        if not _values_fine(values):
+            fields = dict(_FULL_FIELDS)
+            for k, v in zip(NORM_FIELDS[7:], sent[7:], strict=True):  # city, state, zip, county
+                if v:
+                    fields[k] = k
+            problems = _value_problems(dict(zip(NORM_FIELDS, values, strict=True)), fields)
+            if problems:
+                return tuple(problems)
         key = _key_of(values)
         alt_key = _alt_key(values, alt)
         return _Plan(values, key, values, key, None, alt_key)
     first = values
     canon = first
-    parts = None if norm["postOfficeBox"] else tuple(raw[k] for k in STREET_FIELDS)
-    if parts and _suspicious(norm):
+    parts = None if values[0] else raw_items[1:7]  # the sent STREET_FIELDS
+    if parts and _suspicious(values):
         parsed = _parse_cached(_prepare(_reparse_line(parts)))
-        if not isinstance(parsed, str) and _plausible(dict(parsed[0]), norm):
-            canon = _with_location(dict(parsed[0]), norm)
-    problems = _value_problems(
-        norm if canon is first else dict(zip(NORM_FIELDS, canon, strict=True)), _SAME_FIELDS
-    )
-    if problems:
-        return tuple(problems)
+        if not isinstance(parsed, str):
+            parsed = dict(parsed[0])
+            if _plausible(parsed, values[1]):
+                canon = _with_location(parsed, values)
+    if not _values_fine(canon):
+        problems = _value_problems(dict(zip(NORM_FIELDS, canon, strict=True)), _SAME_FIELDS)
+        if problems:
+            return tuple(problems)
     first_key = _key_of(first)
     canon_key = first_key if canon is first else _key_of(canon)
     return _Plan(first, first_key, canon, canon_key, parts)
@@ -1037,8 +1080,7 @@ def _later_keys(plan: _Plan) -> tuple[str, ...]:
     parsed = _parse_cached(_prepare(line)) if line else "is empty"
     if isinstance(parsed, str):
         return ()
-    first = dict(zip(NORM_FIELDS, plan.first, strict=True))
-    values = _with_location(dict(parsed[0]), first)
+    values = _with_location(dict(parsed[0]), plan.first)
     keys = (_key_of(values), _alt_key(values, parsed[1]))
     return tuple(dict.fromkeys(k for k in keys if k and k != plan.first_key))
 
@@ -1048,9 +1090,7 @@ def _alt_key(values: tuple[str, ...], alt: tuple[str, str] | None) -> str | None
     if not alt:
         return None
     prefix, street = alt
-    return address_key(
-        dict(zip(NORM_FIELDS, values, strict=True)) | {"prefix": prefix, "street": street}
-    )
+    return _key_of((*values[:2], prefix, street, *values[4:]))
 
 
 def normalized_key(addr) -> str:
