@@ -140,6 +140,12 @@ def iter_json(
             ),
         )
         index += 1
+        sep = _NEXT.match(buf, end)
+        if sep is not None and sep.end() < len(buf):  # the usual ", {" to the next record
+            line += buf.count("\n", pos, sep.end())
+            pos = sep.end()
+            ch = buf[pos]
+            continue
         line += buf.count("\n", pos, end)
         pos = end
         ch = skip_ws()
@@ -170,6 +176,7 @@ for _ in range(8):
     _inner = rf"(?:{_STR}|{_OTHER}|[\[{{]{_inner}[\]}}])*+"
 _RECORD = re.compile(r"\{" + _inner + r"\}")
 _WS = re.compile(r"[ \t\r\n]*")
+_NEXT = re.compile(r"[ \t\r\n]*+,[ \t\r\n]*+")
 
 
 # --- CSV -------------------------------------------------------------------------------------

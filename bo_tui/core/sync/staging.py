@@ -47,6 +47,7 @@ DEMOGRAPHICS: tuple[tuple[str, str], ...] = (
     ("personalEmail", "personal_email"),
 )
 BIT = {key: 1 << i for i, (key, _col) in enumerate(DEMOGRAPHICS)}
+_SENT: dict[tuple[str, ...], int] = {}  # sent keys (in payload order) -> their bits
 
 _STAGED = SyncStaged.__table__
 _EMP = SyncStagedEmployment.__table__
@@ -174,11 +175,12 @@ def stage_rows(
     turns a date into the driver's value."""
     get = m.get
     sn = m["staffNumber"]
-    sent = 0
-    for key in m:
-        bit = BIT.get(key)
-        if bit:
-            sent |= bit
+    keys = tuple(m)
+    sent = _SENT.get(keys)
+    if sent is None:  # a combination of sent keys not seen yet (a file has a handful)
+        sent = sum(BIT.get(k, 0) for k in keys)
+        if len(_SENT) < 4096:
+            _SENT[keys] = sent
     ssn = get("ssn")
     ssn_hash = None
     if ssn:
