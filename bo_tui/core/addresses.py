@@ -332,13 +332,6 @@ _NORM_TAIL = tuple(
 )
 
 
-def _norm_value(fn, value: Any) -> str:
-    try:
-        return fn(value)
-    except TypeError:  # an unhashable value: the uncached normalizer reads its text
-        return fn.__wrapped__(value)
-
-
 @lru_cache(maxsize=CACHE_SIZE)
 def _normalize_tuple(raw: tuple) -> tuple[str, ...]:
     po = _truthy(raw[0])
@@ -347,12 +340,18 @@ def _normalize_tuple(raw: tuple) -> tuple[str, ...]:
         if value is None:
             out.append("")  # every normalizer maps None to ""
         elif fn is None:
+            if type(value) is str and value.isdigit() and value.isascii():
+                out.append(value)  # a plain house number: ``norm_number``'s own first answer
+                continue
             try:
                 out.append(_norm_number_cached(value, po_box=po))
             except TypeError:
                 out.append(norm_number(value, po_box=po))
         else:
-            out.append(_norm_value(fn, value))
+            try:
+                out.append(fn(value))
+            except TypeError:  # an unhashable value: the uncached normalizer reads its text
+                out.append(fn.__wrapped__(value))
     return tuple(out)
 
 
@@ -408,12 +407,16 @@ _TEXT_SEPARATORS = re.compile(r"[^A-Z0-9\s#/&,-]")
 def _prepare(full: str) -> str:
     """The text the parser sees: cleaned like the components (dotted pairs "N. W." joined)."""
     s = _ascii_upper(full)
-    s = _PAIR.sub(r"\1\2", s)
-    s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
+    if "." in s:  # the pair, inner-period and dropped-character patterns all need a period …
+        s = _PAIR.sub(r"\1\2", s)
+        s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
+    elif "'" in s or "\u2019" in s or "`" in s:  # … but for apostrophes (dropped too)
+        s = _DROPPED.sub("", s)
     s = _TEXT_SEPARATORS.sub(" ", s)
     if "&" in s and s.lstrip()[:1].isdigit():
         s = s.replace("&", " AND ")  # "100 Lewis & Clark Dr"; an intersection has no number
-    return _SPACES.sub(" ", s).strip(" ,")
+    # The text is ASCII here, where str.split's whitespace is exactly the regex's \s.
+    return " ".join(s.split()).strip(" ,")
 
 
 def _join_pairs(text: str) -> tuple[str, tuple[str, str] | None]:
@@ -422,7 +425,8 @@ def _join_pairs(text: str) -> tuple[str, tuple[str, str] | None]:
     line, sep, rest = text.partition(",")
     words = line.split()
     leading = None
-    i = 0
+    # Every pair starts with NORTH or SOUTH: most lines have neither.
+    i = 0 if "NORTH" in line or "SOUTH" in line else len(words)
     while i < len(words) - 1:
         a, _, b = words[i].partition("-")
         pair = (a, b) if b else (words[i], words[i + 1])
@@ -531,15 +535,18 @@ def _tag_units(text: str, exc: Exception) -> tuple[dict[str, str], str]:
 
 
 def _join(tagged: Mapping[str, str], *labels: str) -> str:
-    return " ".join(tagged[k] for k in labels if tagged.get(k))
+    return " ".join(filter(None, map(tagged.get, labels)))
+
+
+_STREET_LABELS = frozenset({"StreetName", "StreetNamePreType", "StreetNamePostType"})
 
 
 def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
     """usaddress labels → component keys (raw text; normalized by the caller)."""
-    labels = set(tagged)
+    labels = tagged.keys()
     if kind == "Intersection" or "IntersectionSeparator" in labels:
         raise _Unparseable("is an intersection, not an address")
-    has_street = bool(labels & {"StreetName", "StreetNamePreType", "StreetNamePostType"})
+    has_street = not labels.isdisjoint(_STREET_LABELS)
     out = dict.fromkeys(("postOfficeBox", *STREET_FIELDS), "")
     if tagged.get("USPSBoxGroupType") or tagged.get("USPSBoxGroupID"):
         if "AddressNumber" in labels or not tagged.get("USPSBoxGroupID"):
@@ -722,11 +729,14 @@ def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, st
     except _Unparseable as exc:
         return str(exc)
     po = raw["postOfficeBox"] == "Y"
-    norm = {k: (v if k == "postOfficeBox" else "") for k, v in raw.items()}
+    norm: dict[str, str] = {}
     for k, v in raw.items():
-        if k == "number":
-            norm[k] = _norm_number_cached(v, po_box=po)
-        elif k != "postOfficeBox":
+        if k == "postOfficeBox" or not v:
+            norm[k] = v  # 'Y' or ''; every normalizer maps an empty part to ''
+        elif k == "number":
+            # A plain house number is its own normal form (``norm_number``'s first test).
+            norm[k] = v if v.isdigit() and v.isascii() else _norm_number_cached(v, po_box=po)
+        else:
             norm[k] = _CACHED_NORMALIZERS[k](v)
     if norm["prefix"] not in _DIRECTIONAL_OR_EMPTY or (
         norm["direction"] not in _DIRECTIONAL_OR_EMPTY
@@ -739,12 +749,13 @@ def _parse_cached(text: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, st
         norm["prefix"], norm["street"] = words[0], " ".join(words[1:])
     # "100 West End Ave": usaddress reads West as a prefix; a street *named* West End reads
     # the same, so that reading is also tried when matching (never used to create).
-    word = _clean(raw["prefix"])
     alt = None
-    if norm["prefix"] and len(word) > 2:
-        alt = ("", norm_street(f"{word} {raw['street']}"))
-    elif pair and norm["prefix"] == _PAIR_WORDS[pair]:
-        alt = (pair[0][0], norm_street(f"{pair[1]} {raw['street']}"))
+    if norm["prefix"]:
+        word = _clean(raw["prefix"])
+        if len(word) > 2:
+            alt = ("", norm_street(f"{word} {raw['street']}"))
+        elif pair and norm["prefix"] == _PAIR_WORDS[pair]:
+            alt = (pair[0][0], norm_street(f"{pair[1]} {raw['street']}"))
     return tuple(norm.items()), alt
 
 
@@ -982,9 +993,13 @@ def _key_of(values: tuple[str, ...]) -> str:
     return "|".join(values[: len(KEY_FIELDS)])
 
 
+_NO_STREET = (None,) * len(STREET_FIELDS)
+
+
 def _street_sent(raw_items: tuple) -> bool:
     """Whether any street component (number … apt) was sent."""
-    return any(map(_sent, raw_items[1:7]))
+    street = raw_items[1:7]
+    return street != _NO_STREET and any(map(_sent, street))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -1055,7 +1070,7 @@ _raw_attrs = attrgetter(*_RAW_FIELDS)
 
 
 def _plan(addr, path: str) -> _Plan:
-    if isinstance(addr, Mapping):
+    if type(addr) is dict or isinstance(addr, Mapping):  # a plain dict: skip the ABC check
         raw = tuple(map(addr.get, _RAW_FIELDS))
     else:
         try:
