@@ -54,27 +54,29 @@ def rss_mb() -> int:
 
 def line(label: str, value: str, target: str = "") -> None:
     print(
-        f"  {label:<42} {value:>14}   {target}  (CPU {CPU[0]:.2f} s, load "
-        f"{os.getloadavg()[0]:.1f}, peak RSS {rss_mb()} MB)",
+        f"  {label:<42} {value:>14}   {target}  (CPU {CPU[0] + CPU[1]:.2f} s = this process "
+        f"{CPU[0]:.2f} + workers {CPU[1]:.2f}, load {os.getloadavg()[0]:.1f}, "
+        f"peak RSS {rss_mb()} MB)",
         flush=True,
     )
 
 
-CPU = [0.0]  # CPU seconds of the last ``timed`` call (this process + reaped workers)
+CPU = [0.0, 0.0]  # CPU seconds of the last ``timed`` call: this process, reaped workers
 
 
-def _cpu() -> float:
+def _cpu() -> tuple[float, float]:
     me, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def timed(fn):
     t, c = time.perf_counter(), _cpu()
     out = fn()
-    CPU[0] = _cpu() - c
+    c2 = _cpu()
+    CPU[:] = [c2[0] - c[0], c2[1] - c[1]]
     return out, time.perf_counter() - t
 
 
