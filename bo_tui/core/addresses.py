@@ -538,6 +538,7 @@ def _join(tagged: Mapping[str, str], *labels: str) -> str:
 
 
 _STREET_LABELS = frozenset({"StreetName", "StreetNamePreType", "StreetNamePostType"})
+_PARSED_KEYS = ("postOfficeBox", *STREET_FIELDS)  # then city, state, zip when the text has them
 
 
 def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
@@ -545,8 +546,7 @@ def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
     labels = tagged.keys()
     if kind == "Intersection" or "IntersectionSeparator" in labels:
         raise _Unparseable("is an intersection, not an address")
-    has_street = not labels.isdisjoint(_STREET_LABELS)
-    out = dict.fromkeys(("postOfficeBox", *STREET_FIELDS), "")
+    out = dict.fromkeys(_PARSED_KEYS, "")
     if tagged.get("USPSBoxGroupType") or tagged.get("USPSBoxGroupID"):
         if "AddressNumber" in labels or not tagged.get("USPSBoxGroupID"):
             raise _Unparseable("mixes a street address with a rural route; send components")
@@ -554,17 +554,17 @@ def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
         out["street"] = _join(tagged, "USPSBoxGroupType", "USPSBoxGroupID")
         out["number"] = tagged.get("USPSBoxID", "")
     elif tagged.get("USPSBoxType") or tagged.get("USPSBoxID"):
-        if has_street or "AddressNumber" in labels:
+        if not labels.isdisjoint(_STREET_LABELS) or "AddressNumber" in labels:
             raise _Unparseable("holds both a street address and a PO box; send one of them")
         if not tagged.get("USPSBoxID"):
             raise _Unparseable("is a PO box without its box number")
         out["postOfficeBox"] = "Y"
         out["number"] = tagged["USPSBoxID"]
     else:
-        tagged = dict(tagged)
         if not tagged.get("StreetName") and tagged.get("StreetNamePostType"):
             # "100 South St": a directional that is the only word besides the suffix is the
             # street's name (Pub 28), though usaddress labels it a directional.
+            tagged = dict(tagged)
             for label in ("StreetNamePostDirectional", "StreetNamePreDirectional"):
                 if tagged.get(label):
                     tagged["StreetName"] = tagged.pop(label)
@@ -698,6 +698,9 @@ def _fast_place(place: str) -> dict[str, str] | None:
     return tagged
 
 
+_PLACE_LABELS = frozenset({"PlaceName", "StateName", "ZipCode"})
+
+
 def _tag_line(text: str) -> tuple[dict[str, str], str]:
     """Labels for a prepared text. A plain "…, CITY, STATE ZIP" tail is read here and only the
     street line goes to usaddress, which otherwise often files the city under the unit."""
@@ -707,12 +710,13 @@ def _tag_line(text: str) -> tuple[dict[str, str], str]:
         return _tag(text)
     fast = _fast_tag(line)
     tagged, kind = (fast, "Street Address") if fast else _tag(line)
-    if any(k in tagged for k in ("PlaceName", "StateName", "ZipCode")):
+    if not tagged.keys().isdisjoint(_PLACE_LABELS):
         return _tag(text)
     return {**tagged, **place_tags}, kind
 
 
 _DIRECTIONAL_OR_EMPTY = data.DIRECTIONAL_STANDARDS | {""}
+_norm_street_cached = _CACHED_NORMALIZERS["street"]
 
 
 class _Parsed(NamedTuple):
@@ -758,15 +762,20 @@ def _parse_cached(text: str) -> _Parsed | str:
         norm["prefix"], norm["street"] = words[0], " ".join(words[1:])
     # "100 West End Ave": usaddress reads West as a prefix; a street *named* West End reads
     # the same, so that reading is also tried when matching (never used to create).
+    # Both readings repeat across a district ("NORTH PINE"): the memoized normalizer serves.
     alt = None
     if norm["prefix"]:
         word = _clean(raw["prefix"])
         if len(word) > 2:
-            alt = ("", norm_street(f"{word} {raw['street']}"))
+            alt = ("", _norm_street_cached(f"{word} {raw['street']}"))
         elif pair and norm["prefix"] == _PAIR_WORDS[pair]:
-            alt = (pair[0][0], norm_street(f"{pair[1]} {raw['street']}"))
-    values = tuple([norm.get(k, "") for k in KEY_FIELDS])
-    return _Parsed(tuple(norm.items()), alt, values)
+            alt = (pair[0][0], _norm_street_cached(f"{pair[1]} {raw['street']}"))
+    items = tuple(norm.items())
+    if len(items) == len(_PARSED_KEYS):  # the text held no city, state or zip (the common case)
+        values = (*norm.values(), "", "", "")
+    else:
+        values = tuple([norm.get(k, "") for k in KEY_FIELDS])
+    return _Parsed(items, alt, values)
 
 
 def parse_full(full: str, *, field: str = "fullStreetAddress") -> dict[str, str]:
