@@ -334,18 +334,30 @@ _NORM_TAIL = tuple(
 @lru_cache(maxsize=CACHE_SIZE)
 def _normalize_tuple(raw: tuple) -> tuple[str, ...]:
     po = _truthy(raw[0])
-    out = ["Y" if po else ""]
-    for fn, value in zip(_NORM_TAIL, raw[1:], strict=True):
+    number = raw[1]
+    if number is None:
+        number = ""
+    elif not (type(number) is str and number.isdigit() and number.isascii()):
+        # (a plain house number is its own normal form: ``norm_number``'s first answer)
+        try:
+            number = _norm_number_cached(number, po_box=po)
+        except TypeError:
+            number = norm_number(number, po_box=po)
+    try:
+        rest = _normalize_rest(*raw[2:])
+    except TypeError:  # an unhashable value
+        rest = _normalize_rest.__wrapped__(*raw[2:])
+    return ("Y" if po else "", number, *rest)
+
+
+@lru_cache(maxsize=CACHE_SIZE, typed=True)
+def _normalize_rest(*rest: Any) -> tuple[str, ...]:
+    """Prefix … county normalized: the addresses of a district differ mostly by their number,
+    so one cache lookup serves what would be eight (``typed`` keeps 1 and True apart)."""
+    out = []
+    for fn, value in zip(_NORM_TAIL[1:], rest, strict=True):
         if value is None:
             out.append("")  # every normalizer maps None to ""
-        elif fn is None:
-            if type(value) is str and value.isdigit() and value.isascii():
-                out.append(value)  # a plain house number: ``norm_number``'s own first answer
-                continue
-            try:
-                out.append(_norm_number_cached(value, po_box=po))
-            except TypeError:
-                out.append(norm_number(value, po_box=po))
         else:
             try:
                 out.append(fn(value))
@@ -1146,6 +1158,7 @@ def candidate_keys(addr) -> tuple[str, ...]:
 def cache_clear() -> None:
     """Forget every cached normalization and parse (tests, benchmarks)."""
     _normalize_tuple.cache_clear()
+    _normalize_rest.cache_clear()
     _norm_number_cached.cache_clear()
     for fn in _CACHED_NORMALIZERS.values():
         fn.cache_clear()
