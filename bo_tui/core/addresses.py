@@ -415,11 +415,17 @@ _PAIR_WORDS = {
 _TEXT_SEPARATORS = re.compile(r"[^A-Z0-9\s#/&,-]")
 
 
+def _joined_pair(m: re.Match) -> str:
+    """ "N. W." → NW: a function, as a template ("\\1\\2") is re-read by ``re`` on every call."""
+    return m[1] + m[2]
+
+
 def _prepare(full: str) -> str:
     """The text the parser sees: cleaned like the components (dotted pairs "N. W." joined)."""
     s = _ascii_upper(full)
     if "." in s:  # the pair, inner-period and dropped-character patterns all need a period …
-        s = _PAIR.sub(r"\1\2", s)
+        if "N." in s or "S." in s:
+            s = _PAIR.sub(_joined_pair, s)
         s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
     elif "'" in s or "\u2019" in s or "`" in s:  # … but for apostrophes (dropped too)
         s = _DROPPED.sub("", s)
