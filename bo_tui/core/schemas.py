@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     TypeAdapter,
     ValidationError,
     with_config,
@@ -23,7 +24,7 @@ from typing_extensions import TypedDict
 
 from .errors import FieldError, RuleViolation, json_path
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only (str.isdigit also takes "²" and "٣")
 
 
@@ -160,6 +161,10 @@ def _message(err: dict) -> str:
     kind = err["type"]
     if kind == "value_error":
         return str(err["ctx"]["error"])
+    if kind in ("date_type", "date_parsing"):  # the JSON text schema's dates: as _iso_date says
+        if "range" in str((err.get("ctx") or {}).get("error", "")):
+            return "is not a real calendar date (YYYY-MM-DD)"
+        return "must be a date in the form YYYY-MM-DD"
     if kind == "string_too_long":
         return f"must be at most {err['ctx']['max_length']} characters"
     if kind == "too_long":
@@ -204,36 +209,43 @@ def fields_of(payload: Any) -> Mapping[str, Any]:
     return payload if isinstance(payload, dict) else payload.__dict__
 
 
-def _plain(tp: Any) -> Any:
+def _plain(tp: Any, text: bool) -> Any:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return _typed_dict(tp)
+        return _typed_dict(tp, text)
     args = typing.get_args(tp)
     if not args:
         return tp
-    inner = tuple(_plain(a) for a in args)
+    inner = tuple(_plain(a, text) for a in args)
     origin = typing.get_origin(tp)
     if origin is typing.Union or origin is types.UnionType:
         return typing.Union[inner]  # noqa: UP007 - built from a tuple of types
     return origin[inner if len(inner) > 1 else inner[0]]
 
 
-_TYPED: dict[type, Any] = {}
+# From JSON text a date can only be a string or another JSON value, so pydantic's own strict
+# date parsing (in Rust) does what ``_iso_date`` does, with the same messages (``_message``).
+_TEXT_DATE = Annotated[dt.date | None, Strict()]
+_TYPED: dict[tuple[type, bool], Any] = {}
 
 
-def _typed_dict(model: type[BaseModel]) -> Any:
-    if model not in _TYPED:
-        fields = {
-            name: Annotated[(_plain(f.annotation), *f.metadata)]
-            if f.metadata
-            else _plain(f.annotation)
-            for name, f in model.model_fields.items()
-        }
+def _typed_dict(model: type[BaseModel], text: bool = False) -> Any:
+    """The TypedDict mirror of ``model``; ``text``: for validating JSON text."""
+    if (model, text) not in _TYPED:
+        fields = {}
+        for name, f in model.model_fields.items():
+            if text and any(getattr(m, "func", None) is _iso_date for m in f.metadata):
+                fields[name] = _TEXT_DATE
+            elif f.metadata:
+                fields[name] = Annotated[(_plain(f.annotation, text), *f.metadata)]
+            else:
+                fields[name] = _plain(f.annotation, text)
         td = TypedDict(f"{model.__name__}Dict", fields, total=False)  # type: ignore[operator]
-        _TYPED[model] = with_config(model.model_config)(td)
-    return _TYPED[model]
+        _TYPED[model, text] = with_config(model.model_config)(td)
+    return _TYPED[model, text]
 
 
 _STAFF_RECORD = TypeAdapter(_typed_dict(StaffMemberIn))
+_STAFF_TEXT = TypeAdapter(_typed_dict(StaffMemberIn, text=True))
 
 
 class NotJson(ValueError):
@@ -252,7 +264,7 @@ def parse_staff_record(data: Any) -> dict[str, Any]:
     payload or its UTF-8 JSON text (bytes). RuleViolation with the same errors; NotJson for a broken text."""
     try:
         if isinstance(data, bytes):
-            return _STAFF_RECORD.validate_json(data)
+            return _STAFF_TEXT.validate_json(data)
         if not isinstance(data, dict):
             raise RuleViolation([FieldError("body", "must be a JSON object", "schema")])
         return _STAFF_RECORD.validate_python(data)
