@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bo_tui.core.errors import RuleViolation
-from bo_tui.core.schemas import NotJson, parse_staff, parse_staff_record
+from bo_tui.core.schemas import NotJson, StaffMemberIn, parse_staff, parse_staff_record
 
 scalar = st.one_of(
     st.none(),
@@ -73,23 +73,7 @@ location = st.dictionaries(
     max_size=4,
 )
 staff = st.dictionaries(
-    st.sampled_from(
-        [
-            "staffNumber",
-            "lastName",
-            "firstName",
-            "middleName",
-            "gender",
-            "ssn",
-            "birthDate",
-            "workPhone",
-            "workEmail",
-            "employments",
-            "positions",
-            "household",
-            "unknownField",
-        ]
-    ),
+    st.sampled_from([*StaffMemberIn.model_fields, "unknownField"]),
     st.one_of(
         scalar,
         st.lists(
