@@ -1152,6 +1152,20 @@ def normalized_key_of(addr) -> str | None:
         return None
 
 
+def first_key_of(addr) -> str | None:
+    """The key ``resolve`` tries first (the normalized components as sent); None if invalid."""
+    try:
+        return _plan(addr, "").first_key
+    except RuleViolation:
+        return None
+
+
+def key_location(key: str) -> tuple[str, ...]:
+    """City, state and zip of a normalized key: every candidate key of an address has its
+    sent location (``_with_location``), so no other Campus location can match it."""
+    return tuple(key.rsplit("|", 3)[1:])
+
+
 def candidate_keys(addr) -> tuple[str, ...]:
     """Every key ``resolve`` would accept for this address, in its matching order (R-ADDR-4)."""
     try:

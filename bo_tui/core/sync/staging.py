@@ -5,6 +5,7 @@ staged in bulk; a staff number sent again replaces its staged record."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ...store.crypto import mask_ssn, vault
+from ...store.models import Address
 from ...store.models.sync import (
     SyncRejection,
     SyncRun,
@@ -23,7 +25,7 @@ from ...store.models.sync import (
     SyncStagedEmployment,
     SyncStagedPosition,
 )
-from .. import errorlog
+from .. import addresses, errorlog
 from ..errors import FieldError, RuleViolation
 from ..schemas import NotJson, parse_staff_record
 from . import rules
@@ -128,7 +130,16 @@ POS_COLS = (
     "start_date",
     "end_date",
 )
-ADDR_COLS = ("sync_id", "staff_number", "norm_key", "mailing", "physical", "start_date", "label")
+ADDR_COLS = (
+    "sync_id",
+    "staff_number",
+    "norm_key",
+    "mailing",
+    "physical",
+    "start_date",
+    "label",
+    "match_keys",
+)
 
 # One checked record: (staff_key, staged row without its seq, employment, position and address
 # rows) when valid, (None, [(field, message, rule), …]) when rejected, or (None, None, (message,
@@ -248,6 +259,7 @@ def stage_rows(
                     loc.get("physical"),
                     date(loc.get("startDate")),
                     address_label(a),
+                    None,  # match_keys: set by ``check_records`` where needed
                 )
             )
     return staged[2], staged, emps, poss, addrs
@@ -263,6 +275,7 @@ def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> lis
     v = vault()
     date = _iso if session.get_bind().dialect.name == "sqlite" else _same
     out: list[Checked | None] = []
+    staged: list[tuple[list, dict]] = []  # (address rows, record) of the valid records
     for rec in records:
         if isinstance(rec, Invalid):
             out.append(None)
@@ -278,8 +291,79 @@ def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> lis
         if errors:
             out.append((None, [(e.field, e.message, e.rule) for e in errors]))
         else:
-            out.append(stage_rows(sync_id, m, check.gender, check.address_key, v, date))
+            rows = stage_rows(sync_id, m, check.gender, check.address_key, v, date)
+            out.append(rows)
+            if rows[4]:
+                staged.append((rows[4], m))
+    if staged:
+        _match_keys(session, staged)
     return out
+
+
+_ADDRESS_KEYS = select(Address.__table__.c.norm_key).where(
+    Address.__table__.c.norm_key.in_(bindparam("keys", expanding=True))
+)
+_LOCATIONS = select(
+    Address.__table__.c.city, Address.__table__.c.state, Address.__table__.c.zip
+).distinct()
+_LOCATIONS_TTL = 60.0  # seconds a process trusts its list of Campus address locations
+_locations: dict[str, tuple[float, frozenset]] = {}
+
+
+def _campus_locations(session: Session) -> frozenset:
+    """City, state and zip of every Campus address, read once a minute per process (a file's
+    worker reads them once): only there can an address's later keys match anything."""
+    url = str(session.get_bind().url)
+    now = time.monotonic()
+    hit = _locations.get(url)
+    if hit is None or now - hit[0] > _LOCATIONS_TTL:
+        rows = session.connection().execute(_LOCATIONS)
+        hit = (now, frozenset((c or "", s or "", z or "") for c, s, z in rows))
+        _locations.clear()
+        _locations[url] = hit
+    return hit[1]
+
+
+def _match_keys(session: Session, staged: list[tuple[list, dict]]) -> None:
+    """R-ADDR-4 for validate: where a commit could match an HR address to another Campus
+    address than its canonical key's, its staged row gets ``match_keys``, the keys a commit
+    tries in its order. That is when its first key (the components as sent) is a Campus
+    address other than the canonical one, or when that first key is no Campus address and
+    the engine has later keys in a location Campus has. The later keys cost a re-parse, so
+    only those addresses pay for it, never a whole district's first load."""
+    firsts: list[list[str | None]] = []
+    for rows, m in staged:
+        addrs = [
+            loc.get("address") for loc in m["household"].get("householdLocations") or ()
+        ]
+        firsts.append([addresses.first_key_of(a) for a in addrs if a is not None])
+    wanted = sorted({k for ks in firsts for k in ks if k})
+    conn = session.connection()
+    known: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        known.update(conn.execute(_ADDRESS_KEYS, {"keys": wanted[start : start + 500]}).scalars())
+    places = None
+    for (rows, m), keys in zip(staged, firsts, strict=True):
+        addrs = [
+            loc.get("address") for loc in m["household"].get("householdLocations") or ()
+        ]
+        addrs = [a for a in addrs if a is not None]
+        for i, (row, addr, first) in enumerate(zip(rows, addrs, keys, strict=True)):
+            canon = row[2]
+            if first is None or canon is None:
+                continue
+            if first in known:
+                match = (first, canon) if first != canon else None
+            else:
+                if places is None:
+                    places = _campus_locations(session)
+                if addresses.key_location(first) not in places:
+                    continue
+                match = addresses.candidate_keys(addr)
+                if match == (canon,):
+                    match = None
+            if match:
+                rows[i] = (*row[:-1], "\n".join(match))
 
 
 def not_json(at: tuple[str, int, int, int], message: str, line: int, column: int) -> RuleViolation:

@@ -51,7 +51,7 @@ from ...store.models.sync import (
 from ..identities import STAFF_KEY
 from ..preferences import get_preferences
 from . import check
-from .bulk import insert_rows
+from .bulk import insert_rows, update_rows
 from .check import ensure_staff_key_index
 from .report import DEMOGRAPHIC_FIELDS, Report, empty_summary, report
 from .staging import BIT
@@ -509,6 +509,35 @@ def assignments(session: Session, sync_id: int, diff: Diff, names) -> None:
     )
 
 
+def match_addresses(session: Session, sync_id: int) -> None:
+    """R-ADDR-4 as a commit will apply it: a staged address with ``match_keys`` (staging's
+    ``_match_keys``) is compared by the first of them that is a Campus address now, else by
+    its canonical key (the last), which a commit creates. Few rows have them."""
+    rows = _rows(
+        session,
+        select(_SA.c.id, _SA.c.norm_key, _SA.c.match_keys).where(
+            _SA.c.sync_id == sync_id, _SA.c.match_keys.is_not(None)
+        ),
+    )
+    if not rows:
+        return
+    wanted = sorted({k for _id, _key, keys in rows for k in keys.split("\n")})
+    known: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        known.update(
+            session.execute(
+                select(_A.c.norm_key).where(_A.c.norm_key.in_(wanted[start : start + 500]))
+            ).scalars()
+        )
+    changes = []
+    for row_id, key, keys in rows:
+        order = keys.split("\n")
+        chosen = next((k for k in order if k in known), order[-1])
+        if chosen != key:
+            changes.append((chosen, row_id))
+    update_rows(session, _SA, ("norm_key",), ("id",), changes)
+
+
 def address_rows(session: Session, sync_id: int, diff: Diff, names, allowed: bool) -> None:
     """HR addresses with no normalized match among Campus addresses (R-ADDR-3/4): the ones a
     commit adds. With R-HH-4's preference off none is added, so none is listed."""
@@ -814,6 +843,7 @@ def compare(session: Session, run: SyncRun, *, today: dt.date | None = None) -> 
     diff.new = set(not_in_campus(session, run.id, dup, diff))
     for row in diff.rows["hrStaffNotInCampus"]:
         names_all[row["staffNumber"]] = (row["hr"]["lastName"], row["hr"]["firstName"])
+    match_addresses(session, run.id)
     address_rows(session, run.id, diff, names_all, prefs.allowHouseholdAddress)
     if prefs.allowHouseholdAddress:
         households(session, run.id, diff, today)

@@ -115,7 +115,8 @@ class SyncStagedPosition(Base):
 
 class SyncStagedAddress(Base):
     """An HR household location's address with its normalized key (R-ADDR-3) for the join
-    against ``addresses.norm_key``; ``label`` is its one-line form for the report."""
+    against ``addresses.norm_key`` (validate sets it to the key a commit would match, from
+    ``match_keys``); ``label`` is its one-line form for the report."""
 
     __tablename__ = "sync_staged_addresses"
     __table_args__ = (Index("ix_sync_staged_addresses_staff", "sync_id", "staff_number"),)
@@ -128,6 +129,9 @@ class SyncStagedAddress(Base):
     physical: Mapped[bool | None] = mapped_column(Boolean)
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     label: Mapped[str] = mapped_column(Text, default="")
+    # R-ADDR-4's keys in ``addresses.resolve``'s order (one per line, the canonical last) when
+    # they could match another Campus address than ``norm_key``'s; validate matches with them.
+    match_keys: Mapped[str | None] = mapped_column(Text)
 
 
 class SyncWork(Base):
