@@ -331,24 +331,19 @@ def _match_keys(session: Session, staged: list[tuple[list, dict]]) -> None:
     address other than the canonical one, or when that first key is no Campus address and
     the engine has later keys in a location Campus has. The later keys cost a re-parse, so
     only those addresses pay for it, never a whole district's first load."""
-    firsts: list[list[str | None]] = []
+    work = []
     for rows, m in staged:
-        addrs = [
-            loc.get("address") for loc in m["household"].get("householdLocations") or ()
-        ]
-        firsts.append([addresses.first_key_of(a) for a in addrs if a is not None])
-    wanted = sorted({k for ks in firsts for k in ks if k})
+        locs = m["household"].get("householdLocations") or ()
+        addrs = [loc.get("address") for loc in locs if loc.get("address") is not None]
+        work.append((rows, addrs, [addresses.first_key_of(a) for a in addrs]))
+    wanted = sorted({k for _r, _a, firsts in work for k in firsts if k})
     conn = session.connection()
     known: set[str] = set()
     for start in range(0, len(wanted), 500):
         known.update(conn.execute(_ADDRESS_KEYS, {"keys": wanted[start : start + 500]}).scalars())
     places = None
-    for (rows, m), keys in zip(staged, firsts, strict=True):
-        addrs = [
-            loc.get("address") for loc in m["household"].get("householdLocations") or ()
-        ]
-        addrs = [a for a in addrs if a is not None]
-        for i, (row, addr, first) in enumerate(zip(rows, addrs, keys, strict=True)):
+    for rows, addrs, firsts in work:
+        for i, (row, addr, first) in enumerate(zip(rows, addrs, firsts, strict=True)):
             canon = row[2]
             if first is None or canon is None:
                 continue
