@@ -1152,12 +1152,14 @@ def normalized_key_of(addr) -> str | None:
         return None
 
 
-def first_key_of(addr) -> str | None:
-    """The key ``resolve`` tries first (the normalized components as sent); None if invalid."""
+def staging_keys(addr) -> tuple[str | None, str | None]:
+    """The canonical key (what ``normalized_key_of`` gives) and the key ``resolve`` tries
+    first (the components as sent), from one cached plan; (None, None) if invalid."""
     try:
-        return _plan(addr, "").first_key
+        plan = _plan(addr, "")
     except RuleViolation:
-        return None
+        return None, None
+    return plan.canon_key, plan.first_key
 
 
 def key_location(key: str) -> tuple[str, ...]:

@@ -10,9 +10,12 @@ from bo_tui.core import address_data as data
 from bo_tui.core.addresses import (
     KEY_FIELDS,
     address_key,
+    candidate_keys,
+    key_location,
     normalize_components,
     normalized_key_of,
     parse_full,
+    staging_keys,
 )
 from bo_tui.core.schemas import AddressIn
 
@@ -308,3 +311,22 @@ def test_R_ADDR_1_any_payload_is_accepted_or_refused_never_crashes(parts, po_box
     plan = A._plan(addr, "address")
     for name, value in zip(A.NORM_FIELDS, plan.canon, strict=True):
         assert len(value) <= A._WIDTH.get(name, 1), name
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_R_ADDR_4_staging_keys_are_the_canonical_and_the_first_key_a_commit_tries(d):
+    # What staging stores for validate (R-SYNC-4) is what resolve uses: the canonical key it
+    # creates with, and the first of its candidate keys; the location every candidate shares.
+    sent = d.draw(variant_of(d.draw(standard)))
+    if d.draw(st.booleans()):
+        street = " ".join(sent.pop(k) for k in ("number", "prefix", "street", "tag", "direction"))
+        sent = {**sent, "fullStreetAddress": street}
+    canon, first = staging_keys(sent)
+    keys = candidate_keys(sent)
+    if canon is None:
+        assert keys == () and normalized_key_of(sent) is None
+        return
+    assert canon == normalized_key_of(sent) and canon in keys
+    assert first == keys[0]
+    assert {key_location(k) for k in keys} == {key_location(first)}

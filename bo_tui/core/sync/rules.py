@@ -16,12 +16,11 @@ from ..reference import lookup
 from ..schemas import AddressIn, StaffMemberIn
 
 
-def address_key(addr: AddressIn | Mapping[str, Any]) -> str | None:
-    """The normalized key of an HR address as ``addresses.norm_key`` holds it (R-ADDR-3); None
-    when it cannot be parsed (the rule check has rejected such a record already). Only the
-    canonical key: R-ADDR-4's re-parse of mis-split components costs a parse per address, too
-    much for a transfer of a whole district. The address engine memoizes its parses."""
-    return addresses.normalized_key_of(addr)
+def address_keys(addr: AddressIn | Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The normalized key of an HR address as ``addresses.norm_key`` holds it (R-ADDR-3), and
+    the key a commit tries first (R-ADDR-4); (None, None) when it cannot be parsed (the rule
+    check has rejected such a record already). The address engine memoizes its plans."""
+    return addresses.staging_keys(addr)
 
 
 class Checker:
@@ -35,8 +34,8 @@ class Checker:
     def gender(self, code: str) -> str | None:
         return self.ref.gender(code)
 
-    def address_key(self, addr: AddressIn | Mapping[str, Any]) -> str | None:
-        return address_key(addr)
+    def address_keys(self, addr: AddressIn | Mapping[str, Any]) -> tuple[str | None, str | None]:
+        return address_keys(addr)
 
     def errors(self, m: StaffMemberIn | dict) -> list[FieldError]:
         try:

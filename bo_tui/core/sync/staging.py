@@ -29,7 +29,7 @@ from .. import addresses, errorlog
 from ..errors import FieldError, RuleViolation
 from ..schemas import NotJson, parse_staff_record
 from . import rules
-from .bulk import insert_tuples
+from .bulk import existing, insert_tuples
 from .states import TRANSFERRING, require
 
 MAX_BATCH = 1000  # SPEC section 4: a transfer batch holds at most 1,000 records
@@ -176,7 +176,7 @@ def stage_rows(
     sync_id: int,
     m: dict[str, Any],
     ref_gender: Callable[[str], str | None],
-    addr_key,
+    addr_keys,
     v,
     date=_same,
 ) -> Checked:
@@ -250,16 +250,17 @@ def stage_rows(
             a = loc.get("address")
             if a is None:
                 continue
+            canon, first = addr_keys(a)
             addrs.append(
                 (
                     sync_id,
                     sn,
-                    addr_key(a),
+                    canon,
                     loc.get("mailing"),
                     loc.get("physical"),
                     date(loc.get("startDate")),
                     address_label(a),
-                    None,  # match_keys: set by ``check_records`` where needed
+                    first,  # for ``_match_keys``, which sets the match keys (most often None)
                 )
             )
     return staged[2], staged, emps, poss, addrs
@@ -291,7 +292,7 @@ def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> lis
         if errors:
             out.append((None, [(e.field, e.message, e.rule) for e in errors]))
         else:
-            rows = stage_rows(sync_id, m, check.gender, check.address_key, v, date)
+            rows = stage_rows(sync_id, m, check.gender, check.address_keys, v, date)
             out.append(rows)
             if rows[4]:
                 staged.append((rows[4], m))
@@ -300,9 +301,6 @@ def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> lis
     return out
 
 
-_ADDRESS_KEYS = select(Address.__table__.c.norm_key).where(
-    Address.__table__.c.norm_key.in_(bindparam("keys", expanding=True))
-)
 _LOCATIONS = select(
     Address.__table__.c.city, Address.__table__.c.state, Address.__table__.c.zip
 ).distinct()
@@ -326,39 +324,35 @@ def _campus_locations(session: Session) -> frozenset:
 
 def _match_keys(session: Session, staged: list[tuple[list, dict]]) -> None:
     """R-ADDR-4 for validate: where a commit could match an HR address to another Campus
-    address than its canonical key's, its staged row gets ``match_keys``, the keys a commit
-    tries in its order. That is when its first key (the components as sent) is a Campus
+    address than its canonical key's, its staged row gets ``match_keys``: the keys a commit
+    tries in its order, then the canonical key it creates with. That is when its first key (the components as sent) is a Campus
     address other than the canonical one, or when that first key is no Campus address and
     the engine has later keys in a location Campus has. The later keys cost a re-parse, so
     only those addresses pay for it, never a whole district's first load."""
-    work = []
-    for rows, m in staged:
-        locs = m["household"].get("householdLocations") or ()
-        addrs = [loc.get("address") for loc in locs if loc.get("address") is not None]
-        work.append((rows, addrs, [addresses.first_key_of(a) for a in addrs]))
-    wanted = sorted({k for _r, _a, firsts in work for k in firsts if k})
-    conn = session.connection()
-    known: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        known.update(conn.execute(_ADDRESS_KEYS, {"keys": wanted[start : start + 500]}).scalars())
+    wanted = sorted({row[-1] for rows, _m in staged for row in rows if row[-1] is not None})
+    known = existing(session, Address.__table__, "norm_key", wanted)
     places = None
-    for rows, addrs, firsts in work:
-        for i, (row, addr, first) in enumerate(zip(rows, addrs, firsts, strict=True)):
-            canon = row[2]
+    for rows, m in staged:
+        addrs = None
+        for i, row in enumerate(rows):
+            canon, first = row[2], row[-1]
+            match = None
             if first is None or canon is None:
-                continue
-            if first in known:
-                match = (first, canon) if first != canon else None
+                pass
+            elif first in known:
+                if first != canon:
+                    match = (first, canon)
             else:
                 if places is None:
                     places = _campus_locations(session)
-                if addresses.key_location(first) not in places:
-                    continue
-                match = addresses.candidate_keys(addr)
-                if match == (canon,):
-                    match = None
-            if match:
-                rows[i] = (*row[:-1], "\n".join(match))
+                if addresses.key_location(first) in places:
+                    if addrs is None:
+                        locs = m["household"].get("householdLocations") or ()
+                        addrs = [loc["address"] for loc in locs if loc.get("address") is not None]
+                    keys = addresses.candidate_keys(addrs[i])
+                    if keys != (canon,):
+                        match = (*keys, canon)  # the keys to try, then the key to create
+            rows[i] = (*row[:-1], "\n".join(match) if match else None)
 
 
 def not_json(at: tuple[str, int, int, int], message: str, line: int, column: int) -> RuleViolation:

@@ -511,8 +511,8 @@ def assignments(session: Session, sync_id: int, diff: Diff, names) -> None:
 
 def match_addresses(session: Session, sync_id: int) -> None:
     """R-ADDR-4 as a commit will apply it: a staged address with ``match_keys`` (staging's
-    ``_match_keys``) is compared by the first of them that is a Campus address now, else by
-    its canonical key (the last), which a commit creates. Few rows have them."""
+    ``_match_keys``) is compared by the first of the keys a commit tries that is a Campus
+    address now, else by the canonical key it creates with (the last). Few rows have them."""
     rows = _rows(
         session,
         select(_SA.c.id, _SA.c.norm_key, _SA.c.match_keys).where(
@@ -532,7 +532,7 @@ def match_addresses(session: Session, sync_id: int) -> None:
     changes = []
     for row_id, key, keys in rows:
         order = keys.split("\n")
-        chosen = next((k for k in order if k in known), order[-1])
+        chosen = next((k for k in order[:-1] if k in known), order[-1])
         if chosen != key:
             changes.append((chosen, row_id))
     update_rows(session, _SA, ("norm_key",), ("id",), changes)
