@@ -28,18 +28,25 @@ def _member(address: dict) -> dict:
     }
 
 
-def test_R_ADDR_4_validate_and_commit_agree_on_a_later_key_match(store):
+def _staged(store, campus: list[dict], hr: list[dict]) -> None:
+    """Campus staff created, a sync started, ``hr`` transferred and the transfer ended."""
     with store.transaction() as s:
-        # Campus: a street *named* West End, sent as components.
-        staff.create_staff(
-            s, parse_staff(_member({"number": "100", "street": "West End", "tag": "Ave", **JC}))
-        )
+        for member in campus:
+            staff.create_staff(s, parse_staff(member))
         sync.start(s, "tester")
     with store.transaction() as s:
-        # HR: the same home as one line, whose canonical reading is prefix W + street END.
-        res = sync.transfer(s, [_member({"fullStreetAddress": "100 West End Avenue", **JC})])
-        assert res.accepted == 1
+        assert sync.transfer(s, hr).accepted == len(hr)
         sync.end(s)
+
+
+def test_R_ADDR_4_validate_and_commit_agree_on_a_later_key_match(store):
+    # Campus: a street *named* West End, sent as components; HR: the same home as one line,
+    # whose canonical reading is prefix W + street END.
+    _staged(
+        store,
+        [_member({"number": "100", "street": "West End", "tag": "Ave", **JC})],
+        [_member({"fullStreetAddress": "100 West End Avenue", **JC})],
+    )
     with store.transaction() as s:
         rep = sync.validate(s, today=TODAY)
         assert rep.summary["addressDifferences"] == 0
@@ -51,14 +58,11 @@ def test_R_ADDR_4_validate_and_commit_agree_on_a_later_key_match(store):
 
 
 def test_R_ADDR_4_an_address_no_key_matches_is_still_a_difference(store):
-    with store.transaction() as s:
-        staff.create_staff(
-            s, parse_staff(_member({"number": "100", "street": "West End", "tag": "Ave", **JC}))
-        )
-        sync.start(s, "tester")
-    with store.transaction() as s:
-        sync.transfer(s, [_member({"fullStreetAddress": "102 West End Avenue", **JC})])
-        sync.end(s)
+    _staged(
+        store,
+        [_member({"number": "100", "street": "West End", "tag": "Ave", **JC})],
+        [_member({"fullStreetAddress": "102 West End Avenue", **JC})],
+    )
     with store.transaction() as s:
         rep = sync.validate(s, today=TODAY)
     assert rep.summary["addressDifferences"] == 1
@@ -69,14 +73,13 @@ def _other(address: dict) -> dict:
 
 
 def test_R_ADDR_4_components_matched_by_their_reparsed_line_are_no_difference(store):
-    with store.transaction() as s:
-        # Campus: the home entered as one line, read as prefix W + street END.
-        staff.create_staff(s, parse_staff(_member({"fullStreetAddress": "100 West End Ave", **JC})))
-        sync.start(s, "tester")
-    with store.transaction() as s:
-        # HR: the same home as components, the street *named* West End.
-        sync.transfer(s, [_member({"number": "100", "street": "West End", "tag": "Ave", **JC})])
-        sync.end(s)
+    # Campus: the home entered as one line, read as prefix W + street END; HR: the same home
+    # as components, the street *named* West End.
+    _staged(
+        store,
+        [_member({"fullStreetAddress": "100 West End Ave", **JC})],
+        [_member({"number": "100", "street": "West End", "tag": "Ave", **JC})],
+    )
     with store.transaction() as s:
         rep = sync.validate(s, today=TODAY)
         assert rep.summary["addressDifferences"] == 0
@@ -87,13 +90,12 @@ def test_R_ADDR_4_components_matched_by_their_reparsed_line_are_no_difference(st
 
 
 def test_R_ADDR_4_validate_again_matches_a_campus_address_added_after_the_transfer(store):
-    with store.transaction() as s:
-        # Campus has an address in the same city, not this one.
-        staff.create_staff(s, parse_staff(_other({"fullStreetAddress": "9 Oak St", **JC})))
-        sync.start(s, "tester")
-    with store.transaction() as s:
-        sync.transfer(s, [_member({"fullStreetAddress": "100 West End Avenue", **JC})])
-        sync.end(s)
+    # Campus has an address in the same city, not this one.
+    _staged(
+        store,
+        [_other({"fullStreetAddress": "9 Oak St", **JC})],
+        [_member({"fullStreetAddress": "100 West End Avenue", **JC})],
+    )
     with store.transaction() as s:
         assert sync.validate(s, today=TODAY).summary["addressDifferences"] == 1
     with store.transaction() as s:

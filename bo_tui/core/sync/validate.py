@@ -51,7 +51,7 @@ from ...store.models.sync import (
 from ..identities import STAFF_KEY
 from ..preferences import get_preferences
 from . import check
-from .bulk import insert_rows, update_rows
+from .bulk import existing, insert_rows, update_rows
 from .check import ensure_staff_key_index
 from .report import DEMOGRAPHIC_FIELDS, Report, empty_summary, report
 from .staging import BIT
@@ -522,13 +522,7 @@ def match_addresses(session: Session, sync_id: int) -> None:
     if not rows:
         return
     wanted = sorted({k for _id, _key, keys in rows for k in keys.split("\n")})
-    known: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        known.update(
-            session.execute(
-                select(_A.c.norm_key).where(_A.c.norm_key.in_(wanted[start : start + 500]))
-            ).scalars()
-        )
+    known = existing(session, _A, "norm_key", wanted)
     changes = []
     for row_id, key, keys in rows:
         order = keys.split("\n")
