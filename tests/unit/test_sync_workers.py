@@ -61,9 +61,12 @@ def _state(store):
     return out
 
 
-@pytest.mark.parametrize("name", ["hr.json", "hr.csv", "hr_bad.csv"])
-def test_R_SYNC_2_workers_stage_exactly_like_in_process(tmp_path, monkeypatch, name):
+@pytest.mark.parametrize(
+    ("name", "workers"), [("hr.json", 2), ("hr.csv", 2), ("hr_bad.csv", 2), ("hr_bad.csv", 3)]
+)
+def test_R_SYNC_2_workers_stage_exactly_like_in_process(tmp_path, monkeypatch, name, workers):
     monkeypatch.setattr(files, "BATCH", 3)  # many batches in flight: order must hold
+    monkeypatch.setattr(files, "POOL_WORKERS", workers)
     alone = _store(tmp_path, "alone.db")
     expect = files.transfer_file(alone, SYNC / name, workers=False)
     monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
@@ -90,7 +93,7 @@ def test_R_SYNC_2_without_processes_the_transfer_runs_in_process(tmp_path, monke
 
 def test_R_SYNC_2_in_memory_store_never_uses_workers(monkeypatch):
     monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
-    assert files._pool(Store("sqlite://"), 1 << 30) is None
+    assert files._pool(Store("sqlite://"), 1 << 30, 2) is None
 
 
 def test_R_SYNC_2_workers_on_postgresql(pg_store, tmp_path, monkeypatch):
@@ -143,3 +146,34 @@ def test_R_SYNC_2_a_record_that_is_not_json_stops_the_file_at_its_line(
     with store.session() as s:
         staged = s.scalars(select(SyncStaged.staff_number).order_by(SyncStaged.seq)).all()
     assert staged == [r["staffNumber"] for r in records[:2]]  # the first batch only
+
+
+@pytest.mark.parametrize(("cpus", "expected"), [(1, 1), (2, 2), (3, 3), (64, files.MAX_WORKERS)])
+def test_R_SYNC_2_one_worker_per_cpu_the_process_may_use(monkeypatch, cpus, expected):
+    monkeypatch.delenv(files.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(files.os, "sched_getaffinity", lambda _pid: set(range(cpus)))
+    assert files.pool_workers() == expected
+
+
+def test_R_SYNC_2_BO_TUI_WORKERS_1_checks_the_file_in_process(tmp_path, monkeypatch):
+    monkeypatch.setenv(files.WORKERS_ENV, "1")
+    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    started = []
+    monkeypatch.setattr(files, "ProcessPoolExecutor", lambda *a, **k: started.append(a))
+    store = _store(tmp_path, "one.db")
+    r = files.transfer_file(store, SYNC / "hr_bad.csv")
+    assert (r.accepted, r.rejectedCount) == (2, 5)
+    assert started == []  # no worker process was started
+
+
+def test_R_SYNC_2_a_bad_BO_TUI_WORKERS_is_named_and_nothing_is_staged(tmp_path, monkeypatch):
+    monkeypatch.setenv(files.WORKERS_ENV, "two")
+    store = _store(tmp_path, "one.db")
+    with pytest.raises(RuleViolation) as exc:
+        files.transfer_file(store, SYNC / "hr.json")
+    assert exc.value.message == (
+        "BO_TUI_WORKERS must be a whole number of worker processes (0 or 1: none)"
+    )
+    assert exc.value.errors[0].field == "BO_TUI_WORKERS"
+    with store.session() as s:
+        assert s.scalars(select(SyncStaged.staff_number)).all() == []

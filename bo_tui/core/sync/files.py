@@ -413,7 +413,11 @@ def iter_file(
 # the file and writes, in file order, so errors keep their order and lines. Small files, an
 # in-memory store or a platform without processes stay in this process.
 POOL_MIN_BYTES = 4 << 20  # about 7,000 records: below that, starting workers costs more
-POOL_WORKERS = 2
+WORKERS_ENV = "BO_TUI_WORKERS"
+POOL_WORKERS: int | None = None  # None: BO_TUI_WORKERS, else one per CPU (``pool_workers``)
+# This process writes every batch (about a third of a worker's time per record): past 4 workers
+# it is the limit, and each worker keeps its own caches.
+MAX_WORKERS = 4
 INFLIGHT = 2
 WRITE_RECORDS = 10_000  # records per write transaction
 _worker_store: Store | None = None
@@ -451,8 +455,26 @@ def _check_batch(sync_id: int, records: list[Any]) -> list:
         return check_records(session, sync_id, records)
 
 
-def _pool(store: Store, size: int) -> ProcessPoolExecutor | None:
-    workers = min(POOL_WORKERS, os.cpu_count() or 1)
+def pool_workers() -> int:
+    """How many worker processes check a big file: ``BO_TUI_WORKERS`` when set (0 or 1: none,
+    to keep a shared server's other cores free), else one per CPU this process may run on, at
+    most MAX_WORKERS. Fewer than 2 means none: the file is checked in this process."""
+    if POOL_WORKERS is not None:
+        return POOL_WORKERS
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value:
+        if not value.isdigit():
+            message = f"{WORKERS_ENV} must be a whole number of worker processes (0 or 1: none)"
+            raise RuleViolation([FieldError(WORKERS_ENV, message, "R-SYNC-2")], message)
+        return min(int(value), MAX_WORKERS)
+    try:
+        cpus = len(os.sched_getaffinity(0))  # what a container or taskset allows
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return min(cpus, MAX_WORKERS)
+
+
+def _pool(store: Store, size: int, workers: int) -> ProcessPoolExecutor | None:
     if size < POOL_MIN_BYTES or workers < 2:
         return None
     url = make_url(store.url)
@@ -495,7 +517,8 @@ def transfer_file(
     fmt = fmt or detect_format(path)
     with store.session() as session:
         sync_id = require(session, "transfer staff members", TRANSFERRING, lock=False).id
-    pool = _pool(store, size) if workers else None
+    processes = pool_workers() if workers else 0
+    pool = _pool(store, size, processes) if workers else None
     pending: deque[tuple[list[Any], list[Origin], Future | None]] = deque()
 
     # Checked batches are written in groups of about WRITE_RECORDS records, one transaction
@@ -581,7 +604,7 @@ def transfer_file(
                 pending.append((batch, origins, future))
                 batch, origins = [], []
                 # Two batches per worker in flight: workers never wait, memory stays bounded.
-                while len(pending) > (INFLIGHT * POOL_WORKERS if pool is not None else 0):
+                while len(pending) > (INFLIGHT * processes if pool is not None else 0):
                     drain_one()
 
             records = iter_file(path, fh, fmt, texts=True)
