@@ -135,12 +135,7 @@ def iter_json(
             value = value.encode() if texts else _loads(value, name, index, line, column)
         else:
             value, end = decoded(index)
-        yield (
-            value,
-            Origin(
-                f"{name} record {index + 1} (line {line})", None, (name, index + 1, line, column)
-            ),
-        )
+        yield value, Origin("", None, (name, index + 1, line, column))
         index += 1
         sep = _NEXT.match(buf, end)
         if sep is not None and sep.end() < len(buf):  # the usual ", {" to the next record

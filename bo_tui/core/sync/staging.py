@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -82,15 +81,30 @@ class Invalid:
         self.errors = errors
 
 
-@dataclass(slots=True)
 class Origin:
-    """Where a record came from, for its errors: a file line (CSV: line and column per field)."""
+    """Where a record came from, for its errors: a file line (CSV: line and column per field).
+    ``at``: a JSON record's (file name, record number, line, column) where its text starts, for
+    the file error when the text turns out not to be valid JSON; its ``path`` is made from it
+    when asked for, which only a rejected record's is."""
 
-    path: str = ""
-    locate: Callable[[str], dict[str, Any]] | None = None
-    # A JSON record: (file name, record number, line, column) where its text starts, for the
-    # file error when the text turns out not to be valid JSON.
-    at: tuple[str, int, int, int] | None = None
+    __slots__ = ("_path", "locate", "at")
+
+    def __init__(
+        self,
+        path: str = "",
+        locate: Callable[[str], dict[str, Any]] | None = None,
+        at: tuple[str, int, int, int] | None = None,
+    ):
+        self._path = path
+        self.locate = locate
+        self.at = at
+
+    @property
+    def path(self) -> str:
+        if self._path or self.at is None:
+            return self._path
+        name, number, line, _column = self.at
+        return f"{name} record {number} (line {line})"
 
 
 # Column orders of the staged rows: tuples in these orders go straight to ``executemany``.
