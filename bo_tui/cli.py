@@ -336,7 +336,7 @@ def _run_commit(store: Store, *, job: bool, force: bool):
 
 def cmd_sync_run(args: argparse.Namespace) -> int:
     from .core import sync
-    from .core.sync import export
+    from .core.sync import export, files
 
     path = Path(args.file)
     if not path.is_file():
@@ -348,6 +348,10 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
             raise UsageError(f"--report: {exc}") from None
     if (args.job or args.force) and not args.commit:
         raise UsageError("--job and --force go with --commit")
+    try:
+        files.pool_workers()  # a bad BO_TUI_WORKERS fails here, before a sync is started
+    except CoreError as exc:
+        raise UsageError(exc.message) from None
     store = open_store(args)
     with store.transaction() as session:
         sync.start(session, _who())

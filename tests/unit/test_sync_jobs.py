@@ -144,3 +144,16 @@ def test_cli_check_and_sync_run_commit_status(store, tmp_path, capsys):
     assert main([*db, "sync", "run", str(tmp_path / "missing.json")]) == 2
     assert main([*db, "sync", "resume"]) == 0
     assert "No interrupted" in capsys.readouterr().out
+
+
+def test_R_SYNC_2_cli_sync_run_with_a_bad_BO_TUI_WORKERS_starts_no_sync(store, monkeypatch, capsys):
+    load_campus(store)
+    db = ["--db", str(store.engine.url)]
+    monkeypatch.setenv("BO_TUI_WORKERS", "all")
+    assert main([*db, "sync", "run", str(SYNC / "hr.json")]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "bo-tui: error: BO_TUI_WORKERS must be a whole number of worker processes (0 or 1: none)\n"
+    )
+    monkeypatch.setenv("BO_TUI_WORKERS", "1")
+    assert main([*db, "sync", "run", str(SYNC / "hr.json")]) == 0  # nothing was left open
