@@ -382,3 +382,24 @@ async def test_R_SYNC_2_rejected_records_show_with_their_line_and_reason():
         assert "line 4:5 birthDate" in text
         assert "error log" in text
         assert screen.info.rejected == 5
+
+
+async def test_R_SYNC_2_a_file_that_stops_says_so_and_why(monkeypatch):
+    monkeypatch.setenv("BO_TUI_WORKERS", "two")
+    store = sync_store("sync-stopped")
+    with store.transaction() as s:
+        sync_core.start(s, "dtc")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sync(pilot)
+        screen.query_one("#sync-path").value = str(HR)
+        screen.action_transfer_file()
+        for _ in range(50):  # ``settle`` would raise the worker's error: wait for its state
+            await pilot.pause(0.05)
+            if screen.busy is None:
+                break
+        await pilot.pause()
+        text = str(screen.query_one("#sync-transfer-msg").render())
+        assert "Reading" not in text
+        assert text.startswith("Transfer stopped: BO_TUI_WORKERS must be a whole number")
+        assert screen.busy is None and screen.info.transferred == 0

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from bo_tui.core import rights
 from bo_tui.core import sync as sync_core
+from bo_tui.core.errors import CoreError
 from bo_tui.core.sync import states
 from bo_tui.core.sync.commit import result as commit_result
 
@@ -312,6 +313,14 @@ class SyncScreen(BaseScreen):
         ):
             self._done()
             self.query_one("#sync-transfer-bar").display = False
+            if event.worker.group == "sync-transfer":
+                # Not "Reading …" forever: the line says the file stopped, and why (records
+                # before a broken one stay staged: the table above counts them).
+                error = event.worker.error
+                why = f": {error.message}" if isinstance(error, CoreError) else ""
+                self.query_one("#sync-transfer-msg", Static).update(
+                    f"[red]Transfer stopped{escape(why)}[/red]"
+                )
             self.load_state()
 
     # --- Check Campus Data ---------------------------------------------------------------------
