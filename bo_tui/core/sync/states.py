@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...store.models.sync import (
+    CommitJob,
     SyncHold,
     SyncRejection,
     SyncReportRow,
@@ -23,7 +24,11 @@ from ...store.models.sync import (
     SyncStagedPosition,
     SyncWork,
 )
+from ..actions import Action, by_id
 from ..errors import Conflict, FieldError, NotFound
+from ..rights import ALL as RIGHT_NAMES
+from ..rights import BOI_ADMIN
+from ..users import UserInfo
 
 NONE = "none"
 TRANSFERRING = "transferring"
@@ -32,17 +37,6 @@ VALIDATED = "validated"
 COMMITTING = "committing"
 COMMITTED = "committed"
 OPEN_STATES = (TRANSFERRING, TRANSFERRED, VALIDATED, COMMITTING)
-
-# What to do next, by state: every wrong-state Conflict ends with this hint.
-NEXT_STEP = {
-    NONE: "start a sync first (POST /staffMembers/sync/start, or `bo-tui sync run FILE`)",
-    TRANSFERRING: "transfer staff members, then end the transfer (sync/end)",
-    TRANSFERRED: "validate the transfer (sync/validate)",
-    VALIDATED: "review the report, then commit (sync/commit or sync/submitCommitJob), "
-    "or restart the transfer",
-    COMMITTING: "wait for the commit job to finish (sync/commitJobStatus, `bo-tui sync status`)",
-    COMMITTED: "the last sync is committed; start a new sync",
-}
 
 
 def utcnow() -> dt.datetime:
@@ -93,6 +87,143 @@ def info(run: SyncRun | None) -> SyncInfo:
     )
 
 
+# id, label, console key, what a refusal says cannot be done, rule, whether it changes the
+# sync (and needs the right) — in wizard order.
+SPECS: tuple[tuple[str, str, str, str, str, bool], ...] = (
+    ("check", "Check Campus data", "c", "check Campus data", "R-SYNC-8", False),
+    ("start", "Start Transfer", "s", "start a sync", "R-SYNC-1", True),
+    ("transfer", "Transfer staff members", "f", "transfer staff members", "R-SYNC-2", True),
+    ("end", "End Transfer", "e", "end the transfer", "R-SYNC-3", True),
+    ("validate", "Validate", "v", "validate", "R-SYNC-4", True),
+    ("review", "Review the report", "o", "review the report", "R-SYNC-4", False),
+    ("hold", "Hold back a staff member", "space", "hold a staff member", "R-SYNC-13", True),
+    ("commit", "Commit", "m", "commit", "R-SYNC-5", True),
+    ("submit_job", "Submit Commit Job", "b", "submit a commit job", "R-SYNC-6", True),
+    ("restart", "Restart Transfer", "r", "restart the transfer", "R-SYNC-1", True),
+    ("resume", "Resume the commit job", "x", "resume the commit job", "R-SYNC-11", True),
+)
+LABELS = {spec[0]: spec[1] for spec in SPECS}
+
+# In which states each step is possible (the other conditions are in ``_rule_reason``).
+POSSIBLE_IN: dict[str, frozenset[str]] = {
+    "check": frozenset({NONE, TRANSFERRING, TRANSFERRED, VALIDATED, COMMITTING, COMMITTED}),
+    "start": frozenset({NONE, COMMITTED}),
+    "transfer": frozenset({TRANSFERRING}),
+    "end": frozenset({TRANSFERRING}),
+    "validate": frozenset({TRANSFERRED, VALIDATED}),
+    "review": frozenset({VALIDATED, COMMITTING, COMMITTED}),
+    "hold": frozenset({TRANSFERRING, TRANSFERRED, VALIDATED}),
+    "commit": frozenset({VALIDATED}),
+    "submit_job": frozenset({VALIDATED}),
+    "restart": frozenset({TRANSFERRING, TRANSFERRED, VALIDATED}),
+    "resume": frozenset({COMMITTING}),
+}
+
+# What to do next, by state: every refusal for the state ends with it.
+NEXT_STEP = {
+    NONE: "start a sync first (Start Transfer; API sync/start; `bo-tui sync start` or "
+    "`bo-tui sync run FILE`)",
+    TRANSFERRING: "transfer staff members, then end the transfer (API sync/end; `bo-tui sync end`)",
+    TRANSFERRED: "validate the transfer (API sync/validate; `bo-tui sync validate`)",
+    VALIDATED: "review the report, then commit (API sync/commit or sync/submitCommitJob; "
+    "`bo-tui sync commit`), or restart the transfer (`bo-tui sync restart`)",
+    COMMITTING: "wait for the commit job to finish (API sync/commitJobStatus; "
+    "`bo-tui sync status`)",
+    COMMITTED: "start a new sync (Start Transfer; API sync/start; `bo-tui sync start` or "
+    "`bo-tui sync run FILE`)",
+}
+STOPPED_JOB = frozenset({"failed", "interrupted"})
+
+
+def describe(info: SyncInfo) -> str:
+    """The sync's state in the user's words."""
+    if info.syncId is None or info.state == NONE:
+        return "no sync is open"
+    if info.state == COMMITTED:
+        return f"the last sync (#{info.syncId}) is committed"
+    return f"sync #{info.syncId} is {info.state}"
+
+
+def _state_reason(action_id: str, info: SyncInfo) -> str:
+    state = info.state if info.syncId is not None else NONE
+    if action_id == "start":
+        return f"a sync is already open ({describe(info)}, started by {info.startedBy}); " + (
+            NEXT_STEP[state]
+            if state in (VALIDATED, COMMITTING)
+            else NEXT_STEP[state] + ", or restart it (`bo-tui sync restart`)"
+        )
+    return f"{describe(info)}; {NEXT_STEP[state]}"
+
+
+def _rule_reason(action_id: str, info: SyncInfo, job_status: str | None) -> str:
+    """Why a step the state allows is still not possible, or ''."""
+    if action_id == "end" and not info.transferred:
+        return "no staff member was transferred yet; transfer at least one"
+    if action_id == "review" and not info.summary:
+        return "there is no validation report yet; validate first"
+    if action_id == "resume" and job_status not in STOPPED_JOB:
+        return "the commit job is running, not stopped; wait for it to finish"
+    return ""
+
+
+def _rights_reason(user: UserInfo | None, login: str | None) -> str:
+    if user is None:
+        return f"{login} is not a Campus user: ask a user administrator to add this login"
+    if not user.active:
+        return f"{user.username}'s account is inactive"
+    return f"{user.username} lacks the tool right '{RIGHT_NAMES[BOI_ADMIN]}'"
+
+
+def sync_actions(
+    info: SyncInfo,
+    *,
+    job_status: str | None = None,
+    user: UserInfo | None = None,
+    login: str | None = None,
+) -> list[Action]:
+    """Every sync action with whether it is possible now and why not. ``user``/``login``: the
+    acting Campus user (a screen or the CLI); both None: the HR system through the API, whose
+    client credentials stand for the right."""
+    state = info.state if info.syncId is not None else NONE
+    human = user is not None or login is not None
+    may_write = not human or (user is not None and user.can(BOI_ADMIN))
+    out = []
+    for action_id, label, key, verb, rule, writes in SPECS:
+        reason, forbidden = "", False
+        if writes and not may_write:  # the right first: no point telling what to do next
+            reason, forbidden, rule = _rights_reason(user, login), True, "R-SYNC-13"
+        elif state not in POSSIBLE_IN[action_id]:
+            reason = _state_reason(action_id, info)
+        else:
+            reason = _rule_reason(action_id, info, job_status)
+        out.append(
+            Action(
+                id=action_id,
+                label=label,
+                key=key,
+                verb=verb,
+                enabled=not reason,
+                reason=reason,
+                rule=rule,
+                forbidden=forbidden,
+            )
+        )
+    return out
+
+
+def action(info: SyncInfo, action_id: str, **kw) -> Action:
+    return by_id(sync_actions(info, **kw))[action_id]
+
+
+def actions(
+    session: Session, *, user: UserInfo | None = None, login: str | None = None
+) -> list[Action]:
+    """R-SYNC-13: the sync actions for the sync as it is now and the acting user (both None:
+    the HR system through the API)."""
+    job_status = session.scalar(select(CommitJob.status).order_by(CommitJob.id.desc()).limit(1))
+    return sync_actions(current(session), job_status=job_status, user=user, login=login)
+
+
 def open_run(session: Session, *, lock: bool = False) -> SyncRun | None:
     """The open sync, or None."""
     stmt = select(SyncRun).where(SyncRun.open_slot == 1)
@@ -106,30 +237,41 @@ def last_run(session: Session) -> SyncRun | None:
     return open_run(session) or session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
 
 
-def wrong_state(action: str, state: str) -> Conflict:
-    msg = f"cannot {action}: the sync is {state}; {NEXT_STEP[state]}"
-    return Conflict(msg, [FieldError("state", msg, "R-SYNC-1")])
+# The labels older call sites pass to ``require``, by the action they mean.
+_LEGACY = {
+    "transfer staff members": "transfer",
+    "end the transfer": "end",
+    "restart the transfer": "restart",
+    "hold a staff member": "hold",
+    "validate": "validate",
+    "commit": "commit",
+    "check the mass-change guard": "commit",
+    "confirm the mass-change guard": "commit",
+}
 
 
-def require(session: Session, action: str, *states: str, lock: bool = True) -> SyncRun:
-    """The open sync in one of ``states``, else Conflict saying what to do next."""
+def shown_run(session: Session, *, lock: bool = False) -> SyncRun | None:
+    """The open sync (locked when asked), else the last one: what a refusal describes."""
+    return open_run(session, lock=lock) or last_run(session)
+
+
+def require(session: Session, action_id: str, *_states: str, lock: bool = True) -> SyncRun:
+    """The open sync when ``action_id`` is possible in its state, else the action's refusal
+    (Conflict) saying what the state is and what to do next (R-SYNC-13)."""
+    action_id = _LEGACY.get(action_id, action_id)
     run = open_run(session, lock=lock)
-    state = run.state if run else NONE
-    if run is None or state not in states:
-        raise wrong_state(action, state)
+    shown = run if run is not None else last_run(session)
+    act = action(info(shown), action_id)
+    if not act.enabled or run is None:
+        raise act.refusal()
     return run
 
 
 def start(session: Session, started_by: str) -> SyncInfo:
     """R-SYNC-1: open a sync in state transferring, recording who and when."""
-    run = open_run(session, lock=True)
-    if run is not None:
-        msg = (
-            f"a sync is already open ({run.state}, started by {run.started_by}): "
-            f"{NEXT_STEP[run.state]}"
-            + ("" if run.state == VALIDATED else "; or restart it (`bo-tui sync restart`)")
-        )
-        raise Conflict(msg, [FieldError("state", msg, "R-SYNC-1")])
+    act = action(info(shown_run(session, lock=True)), "start")
+    if not act.enabled:
+        raise act.refusal()
     run = SyncRun(
         state=TRANSFERRING, open_slot=1, started_by=started_by or "unknown", started_at=utcnow()
     )
@@ -145,13 +287,13 @@ def start(session: Session, started_by: str) -> SyncInfo:
 
 def end(session: Session) -> SyncInfo:
     """R-SYNC-3: end the transfer, only when at least one record was transferred."""
-    run = require(session, "end the transfer", TRANSFERRING)
+    run = require(session, "end")
     staged = session.scalar(
         select(func.count()).select_from(SyncStaged).where(SyncStaged.sync_id == run.id)
     )
-    if not staged:
-        msg = "cannot end the transfer: no staff member was transferred yet; transfer at least one"
-        raise Conflict(msg, [FieldError("state", msg, "R-SYNC-3")])
+    if not staged:  # the run's count and the staged rows always agree; the rows decide
+        run.transferred = 0
+        raise action(info(run), "end").refusal()
     run.state = TRANSFERRED
     run.transferred = staged
     run.ended_at = utcnow()
@@ -174,7 +316,7 @@ def discard_staged(session: Session, sync_id: int) -> None:
 
 def restart(session: Session) -> SyncInfo:
     """Back to transferring with the staged data, report and holds discarded."""
-    run = require(session, "restart the transfer", TRANSFERRING, TRANSFERRED, VALIDATED)
+    run = require(session, "restart")
     discard_staged(session, run.id)
     run.state = TRANSFERRING
     run.transferred = run.rejected = run.creates = run.changes = 0
@@ -192,7 +334,7 @@ def current(session: Session) -> SyncInfo:
 def set_hold(session: Session, staff_number: str, held: bool, *, by: str | None = None) -> bool:
     """Hold a staff member of the open sync back from commit (or release it); commit skips
     held staff and reports them. Returns whether the staff member is now held."""
-    run = require(session, "hold a staff member", TRANSFERRING, TRANSFERRED, VALIDATED)
+    run = require(session, "hold")
     exists = session.scalar(
         select(SyncStaged.staff_number).where(
             SyncStaged.sync_id == run.id, SyncStaged.staff_number == staff_number
