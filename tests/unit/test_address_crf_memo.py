@@ -1,4 +1,4 @@
-"""R-ADDR-5: the memo of usaddress's labels by number shape (``addresses._crf_tag``) gives
+"""R-ADDR-5: the memo of usaddress's labels by number shape (``addresses.parse._crf_tag``) gives
 exactly what usaddress gives, for house numbers, unit numbers and numbers beside punctuation."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import pytest
 import usaddress
 
 from bo_tui.core import addresses
+from bo_tui.core.addresses import parse
 
 LINES = [
     "6640 CHURCH AVENUE",
@@ -35,13 +36,13 @@ def test_R_ADDR_5_memoized_labels_equal_usaddress(line):
             expected = usaddress.tag(line)
         except usaddress.RepeatedLabelError:
             with pytest.raises(usaddress.RepeatedLabelError):
-                addresses._crf_tag(line)
+                parse._crf_tag(line)
             continue
-        assert addresses._crf_tag(line) == expected
+        assert parse._crf_tag(line) == expected
 
 
 def test_R_ADDR_5_one_crf_run_per_number_shape():
     addresses.cache_clear()
-    addresses._crf_tag("6641 VALLEY DR NE")
-    addresses._crf_tag("1234 VALLEY DR NE")
-    assert addresses._crf_tag_cached.cache_info().misses == 1
+    parse._crf_tag("6641 VALLEY DR NE")
+    parse._crf_tag("1234 VALLEY DR NE")
+    assert parse._crf_tag_cached.cache_info().misses == 1

@@ -4,6 +4,7 @@ parsing, matching in the SPEC order against a real store, and search."""
 from __future__ import annotations
 
 import pytest
+import usaddress
 from sqlalchemy import func, select
 
 from bo_tui.core import address_data as data
@@ -11,6 +12,7 @@ from bo_tui.core import addresses as A
 from bo_tui.core.addresses import (
     address_key,
     check_payload,
+    match,
     normalize_components,
     normalized_key_of,
     parse_full,
@@ -436,14 +438,14 @@ def test_R_ADDR_4_creation_is_safe_when_the_row_appeared_meanwhile(store, monkey
     with store.transaction() as s:
         first = resolve(s, addr, PATH).id
     # Another writer made the row after this one looked: the insert must not fail or duplicate.
-    real_by_key = A._by_key
+    real_by_key = match._by_key
     calls = []
 
     def by_key_missing_first(session, key):
         calls.append(key)
         return None if len(calls) == 1 else real_by_key(session, key)
 
-    monkeypatch.setattr(A, "_by_key", by_key_missing_first)
+    monkeypatch.setattr(match, "_by_key", by_key_missing_first)
     with store.transaction() as s:
         assert resolve(s, addr, PATH).id == first
     assert count(store) == 1
@@ -565,7 +567,7 @@ def test_R_ADDR_5_any_usaddress_failure_is_a_field_error(monkeypatch):
         raise ValueError("crfsuite exploded")
 
     A.cache_clear()
-    monkeypatch.setattr(A.usaddress, "tag", boom)
+    monkeypatch.setattr(usaddress, "tag", boom)
     try:
         with pytest.raises(RuleViolation) as exc:
             parse_full("9 Some-Odd Rd")

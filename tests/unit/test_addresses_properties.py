@@ -242,7 +242,7 @@ def test_R_ADDR_5_fast_path_agrees_with_usaddress():
     they differ (under 2%), usaddress has filed a suffix or a directional under the name/unit."""
     import random
 
-    from bo_tui.core import addresses as A
+    from bo_tui.core.addresses import parse as A
 
     rng = random.Random(20261122)
     fast = agree = 0
@@ -296,6 +296,7 @@ messy_text = st.one_of(st.none(), st.text(max_size=40), address_text)
 )
 def test_R_ADDR_1_any_payload_is_accepted_or_refused_never_crashes(parts, po_box, full):
     from bo_tui.core import addresses as A
+    from bo_tui.core.addresses import keys
     from bo_tui.core.errors import RuleViolation
 
     addr = {**parts, "postOfficeBox": po_box, "fullStreetAddress": full}
@@ -308,9 +309,9 @@ def test_R_ADDR_1_any_payload_is_accepted_or_refused_never_crashes(parts, po_box
         return
     assert key == A.normalized_key_of(addr)
     assert len(key) <= 400  # addresses.norm_key
-    plan = A._plan(addr, "address")
+    plan = keys._plan(addr, "address")
     for name, value in zip(A.NORM_FIELDS, plan.canon, strict=True):
-        assert len(value) <= A._WIDTH.get(name, 1), name
+        assert len(value) <= keys._WIDTH.get(name, 1), name
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

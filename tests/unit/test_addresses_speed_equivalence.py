@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from bo_tui.core import address_data as data
 from bo_tui.core import addresses as A
+from bo_tui.core.addresses import keys as K
+from bo_tui.core.addresses import normalize as N
+from bo_tui.core.addresses import parse as P
 
 _PAIR = re.compile(r"\b([NS])\.\s*([EW])\b\.?")
 _INNER_PERIOD = re.compile(r"(?<=[A-Z0-9]{2})\.(?=[A-Z0-9])")
@@ -21,7 +24,7 @@ _SPACES = re.compile(r"\s+")
 
 def reference_prepare(full: str) -> str:
     """``_prepare`` as first written: every pattern on every line."""
-    s = A._ascii_upper(full)
+    s = N._ascii_upper(full)
     s = _PAIR.sub(r"\1\2", s)
     s = _DROPPED.sub("", _INNER_PERIOD.sub(" ", s))
     s = _TEXT_SEPARATORS.sub(" ", s)
@@ -82,7 +85,7 @@ LINE_PIECES = st.sampled_from(
 @given(st.lists(LINE_PIECES, max_size=10), st.sampled_from([" ", "", "  "]))
 def test_prepare_matches_the_reference(pieces, sep):
     line = sep.join(pieces)
-    assert A._prepare(line) == reference_prepare(line)
+    assert P._prepare(line) == reference_prepare(line)
 
 
 VALUES = st.sampled_from(
@@ -95,19 +98,19 @@ VALUES = st.sampled_from(
 @given(st.tuples(*[VALUES] * len(A.NORM_FIELDS)))
 def test_values_fine_exactly_when_there_is_no_value_problem(values):
     norm = dict(zip(A.NORM_FIELDS, values, strict=True))
-    assert A._values_fine(values) == (A._value_problems(norm, A._SAME_FIELDS) == [])
+    assert K._values_fine(values) == (K._value_problems(norm, K._SAME_FIELDS) == [])
 
 
 RAW = st.sampled_from([None, "", " ", False, True, "Y", "x", "12", 0])
 
 
 @settings(max_examples=800, deadline=None)
-@given(st.tuples(*[RAW] * len(A._RAW_FIELDS)))
+@given(st.tuples(*[RAW] * len(N._RAW_FIELDS)))
 def test_plan_reports_every_structure_problem(raw_items):
     """The plan skips ``_structure_problems`` for shapes that have none; it never skips one."""
-    problems = A._structure_problems(dict(zip(A._RAW_FIELDS, raw_items, strict=True)))
+    problems = K._structure_problems(dict(zip(N._RAW_FIELDS, raw_items, strict=True)))
     if problems:
-        assert A._plan_cached.__wrapped__(raw_items) == tuple(problems)
+        assert K._plan_cached.__wrapped__(raw_items) == tuple(problems)
 
 
 def test_grouped_component_caches_keep_types_apart():
@@ -131,7 +134,7 @@ def test_parse_values_follow_the_items():
         "100 West End Ave",
         "RR 2 Box 5",
     ):
-        parsed = A._parse_cached(A._prepare(line))
+        parsed = P._parse_cached(P._prepare(line))
         items = dict(parsed.items)
         assert parsed.values == tuple(items.get(k, "") for k in A.KEY_FIELDS)
         assert parsed.values[2] in data.DIRECTIONAL_STANDARDS | {""}
