@@ -33,7 +33,7 @@ os.environ.setdefault(
 from sqlalchemy import select  # noqa: E402
 
 from bo_tui.core import sync  # noqa: E402
-from bo_tui.core.sync import jobs  # noqa: E402
+from bo_tui.core import sync as jobs  # noqa: E402
 from bo_tui.store import Store  # noqa: E402
 from bo_tui.store.crypto import vault  # noqa: E402
 from bo_tui.store.models import (  # noqa: E402

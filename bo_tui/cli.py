@@ -84,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _resume_commit_jobs(store: Store) -> None:
     """R-SYNC-11: interrupted commit jobs resume when ``serve`` starts."""
-    from .core.sync import jobs
+    from .core import sync as jobs
 
     taken = jobs.resume(store, background=True)
     if taken:
@@ -314,7 +314,7 @@ def _print_commit(res) -> None:
 
 
 def _run_commit(store: Store, *, job: bool, force: bool):
-    from .core.sync import jobs
+    from .core import sync as jobs
     from .core.sync.commit import commit, result
 
     who = _who()

@@ -98,7 +98,7 @@ class BoTuiApp(App):
         (R-SUP-4); follow-ups that fell due are written (R-SUP-8); a commit job interrupted by
         a crash resumes in the background (R-SYNC-11)."""
         from bo_tui.core import support
-        from bo_tui.core.sync import jobs
+        from bo_tui.core import sync as jobs
 
         now = self.now()
         with self.store.transaction() as session:

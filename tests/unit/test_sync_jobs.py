@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from bo_tui.cli import main
 from bo_tui.core import sync
 from bo_tui.core.demo import load_reference
-from bo_tui.core.sync import jobs
 from bo_tui.core.sync.commit import prepare
 from bo_tui.store.models import Identity, Person
 from bo_tui.store.models.sync import CommitJob, CommitJobItem
@@ -26,9 +25,9 @@ from .test_sync_fixture import SYNC, load_campus
 CHILD = """
 import sys
 from bo_tui.store import Store
-from bo_tui.core.sync import jobs
+from bo_tui.core import sync
 store = Store(sys.argv[1])
-jobs.resume(store, batch=4, progress=lambda done, total: print(done, total, flush=True))
+sync.resume(store, batch=4, progress=lambda done, total: print(done, total, flush=True))
 print("finished", flush=True)
 """
 
@@ -83,7 +82,7 @@ def test_R_SYNC_11_job_killed_at_random_points_resumes_exactly_once(store):
             select(func.count()).select_from(CommitJobItem).where(CommitJobItem.status == "done")
         )
     assert done < n  # the kills really interrupted the job
-    assert jobs.resume(store) == [job_id]
+    assert sync.resume(store) == [job_id]
     with store.transaction() as s:
         per_number = dict(
             s.execute(select(Person.staff_number, func.count()).group_by(Person.staff_number)).all()
@@ -100,7 +99,7 @@ def test_R_SYNC_11_job_killed_at_random_points_resumes_exactly_once(store):
         assert (job.status, job.processed, job.total, job.failures) == ("completed", n, n, 0)
         assert job.resumed >= 2
         assert sync.current(s).state == "committed"
-    assert jobs.resume(store) == []  # nothing left to resume
+    assert sync.resume(store) == []  # nothing left to resume
     if store.dialect == "sqlite":
         check = (
             sqlite3.connect(store.engine.url.database).execute("PRAGMA integrity_check").fetchone()
@@ -119,7 +118,7 @@ def test_R_SYNC_11_resume_skips_a_job_whose_runner_is_alive(store):
         job_id = prepare(s, "t", force=True)
         s.get(CommitJob, job_id).runner_pid = os.getppid()  # a live process on this host
         s.get(CommitJob, job_id).runner_host = __import__("socket").gethostname()
-    assert jobs.resume(store) == []
+    assert sync.resume(store) == []
 
 
 def test_cli_check_and_sync_run_commit_status(store, tmp_path, capsys):
@@ -139,7 +138,7 @@ def test_cli_check_and_sync_run_commit_status(store, tmp_path, capsys):
     res = json.loads(capsys.readouterr().out)
     assert res["applied"] == 10 and res["failures"][0]["staffNumber"] == "3001"
     assert main([*db, "sync", "restart"]) == 1  # committed: nothing open to restart
-    assert "start a sync" in capsys.readouterr().err
+    assert "start a new sync" in capsys.readouterr().err
     assert main([*db, "sync", "run", str(SYNC / "hr.json"), "--job"]) == 2  # --job needs --commit
     assert main([*db, "sync", "run", str(tmp_path / "missing.json")]) == 2
     assert main([*db, "sync", "resume"]) == 0

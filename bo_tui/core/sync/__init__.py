@@ -2,10 +2,20 @@
 HR files, Check Campus Data, validation report, mass-change guard, commit jobs and exports."""
 
 from .check import CampusCheck, check_campus
-from .commit import CommitResult, commit
+from .commit import (
+    CommitResult,
+    JobStatus,
+    SyncStatus,
+    commit,
+    job_status,
+    resume,
+    resume_interrupted,
+    status,
+    submit_commit_job,
+    wait,
+)
 from .files import FileTransferResult, transfer_file
 from .guard import GuardCounts, confirm_guard, guard_counts
-from .jobs import JobStatus, SyncStatus, job_status, resume, status, submit_commit_job, wait
 from .report import CATEGORIES, SUMMARY_KEYS, Report, count, page, report
 from .staging import TransferResult, rejections, transfer
 from .states import SyncInfo, current, end, restart, set_hold, start
@@ -36,6 +46,7 @@ __all__ = [
     "report",
     "restart",
     "resume",
+    "resume_interrupted",
     "set_hold",
     "start",
     "status",

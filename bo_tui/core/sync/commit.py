@@ -1,39 +1,53 @@
-"""Commit (R-SYNC-5, R-SYNC-7): HR replaces Campus for every matched staff member, HR staff
-not in Campus are created, Campus staff not in HR are left alone. Each staff member is applied
-in its own SAVEPOINT, re-validated by the staff rules; a failure is reported and logged, the
-others still commit; unchanged staff members are skipped (validate's set-based comparison)."""
+"""Commit (R-SYNC-5..7, R-SYNC-11): HR replaces Campus for every staff member validate found work
+for, as a job: synchronous (``commit``) or in a background thread (``submit_commit_job``)."""
+
+# The job runs in batches, each one transaction in which every staff member's change and its
+# job item are written together (``apply``), so a job killed at any point resumes (``resume``
+# at serve/TUI start, ``bo-tui sync resume``) without applying anything twice. Unchanged staff
+# members are skipped (validate's set-based comparison); Campus staff not in HR are left alone.
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
+import socket
+import threading
 from collections.abc import Callable
 
 from pydantic import BaseModel
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ...store.crypto import vault
 from ...store.db import Store
 from ...store.models import Person
 from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncRun, SyncStaged, SyncWork
-from .. import errorlog, notifications, staff
-from ..errors import CoreError
-from ..identities import person_ids_for_staff_number
-from ..schemas import parse_staff
+from .. import notifications
 from . import guard
+from .apply import apply_batch, failure_message
+from .batch_sizes import COMMIT_STAFF
 from .bulk import insert_rows
 from .check import ensure_staff_key_index
-from .states import COMMITTING, VALIDATED, close, held_staff, require, utcnow
+from .states import (
+    COMMITTING,
+    VALIDATED,
+    SyncInfo,
+    close,
+    current,
+    held_staff,
+    iso,
+    require,
+    utcnow,
+)
 
 _S = SyncStaged.__table__
 _J = CommitJob.__table__
 _JI = CommitJobItem.__table__
 _W = SyncWork.__table__
 _P = Person.__table__
-COMMIT_PATH = "/campus/api/businessOfficeIntegration/staffMembers/sync/commit"
-SESSION_FLAG = "bo_tui.sync_commit"  # set on commit sessions: per-staff HR-Staff listeners may skip
+STALE_AFTER = dt.timedelta(minutes=2)  # a runner on another host silent this long is dead
+
+_threads: dict[int, threading.Thread] = {}
+_lock = threading.Lock()
 
 
 class Failure(BaseModel):
@@ -54,6 +68,122 @@ class CommitResult(BaseModel):
 
     def as_dict(self) -> dict:
         return self.model_dump()
+
+
+class JobStatus(BaseModel):
+    """commitJobStatus: jobId, status, processed, total, failures, startedAt, finishedAt."""
+
+    jobId: int
+    status: str
+    processed: int
+    total: int
+    failures: int
+    startedAt: str | None
+    finishedAt: str | None
+    skipped: int = 0
+    held: int = 0
+    submittedBy: str | None = None
+    message: str | None = None
+
+
+class SyncStatus(BaseModel):
+    """``bo-tui sync status``: ``{"sync": {...}, "job": {...}}``."""
+
+    sync: SyncInfo
+    job: JobStatus | None = None
+
+    def as_dict(self) -> dict:
+        return self.model_dump()
+
+
+# --- the use cases ------------------------------------------------------------------------------
+
+
+def commit(
+    store: Store,
+    submitted_by: str,
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
+) -> CommitResult:
+    """The synchronous commit (R-SYNC-5; meant for fewer than 500 staff, R-SYNC-6): the same
+    job as ``submitCommitJob``, run to its end in this thread, then its result."""
+    with store.transaction() as session:
+        job_id = prepare(session, submitted_by, force=force, today=today)
+    run_job(store, job_id, progress=progress, today=today)
+    with store.transaction() as session:
+        return result(session, job_id)
+
+
+def submit_commit_job(
+    store: Store,
+    submitted_by: str,
+    *,
+    force: bool = False,
+    today: dt.date | None = None,
+) -> int:
+    """submitCommitJob (R-SYNC-6): prepare the job (guard checked, counts fixed), then run it in
+    a background thread of this process; returns the job id at once."""
+    with store.transaction() as session:
+        job_id = prepare(session, submitted_by, force=force, background=True, today=today)
+    _start_thread(store, job_id, today=today)
+    return job_id
+
+
+def resume(
+    store: Store,
+    *,
+    background: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
+    batch: int = COMMIT_STAFF,
+) -> list[int]:
+    """R-SYNC-11: continue every commit job whose runner died (kill -9, a crash, a reboot) or
+    that stopped on an error. Items already done are never applied again. Returns the job ids
+    taken over (``background``: each in a thread, as ``serve`` and the TUI do at start)."""
+    with store.transaction() as session:
+        candidates = [(j, session.get(CommitJob, j).runner_pid) for j in resumable(session)]
+    taken = []
+    for job_id, old_pid in candidates:
+        if not _claim(store, job_id, old_pid, resumed=True):
+            continue  # someone else took it over first
+        taken.append(job_id)
+        if background:
+            _start_thread(store, job_id, today=today, claim=False)
+        else:
+            run_job(store, job_id, progress=progress, today=today, claim=False, batch=batch)
+    return taken
+
+
+def resume_interrupted(store: Store, *, today: dt.date | None = None) -> list[int]:
+    """At ``serve`` and TUI start (R-SYNC-11): resume interrupted jobs in background threads."""
+    return resume(store, background=True, today=today)
+
+
+def job_status(session: Session, job_id: int | None = None) -> JobStatus | None:
+    """The given job, or the last one submitted (None when there never was one)."""
+    if job_id is not None:
+        job = session.get(CommitJob, job_id)
+    else:
+        job = session.scalars(select(CommitJob).order_by(CommitJob.id.desc())).first()
+    return _status(job) if job else None
+
+
+def status(session: Session) -> SyncStatus:
+    return SyncStatus(sync=current(session), job=job_status(session))
+
+
+def wait(job_id: int, timeout: float | None = None) -> bool:
+    """Wait for a background job of this process; True when it is no longer running here."""
+    t = _threads.get(job_id)
+    if t is None:
+        return True
+    t.join(timeout)
+    return not t.is_alive()
+
+
+# --- the job's steps: prepare, run batch by batch, finish, answer --------------------------------
 
 
 def prepare(
@@ -119,141 +249,52 @@ def prepare(
     return job_id
 
 
-def _payload(raw: str, v) -> dict:
-    data = json.loads(raw)
-    enc = data.get("ssn")
-    if enc:
-        data["ssn"] = v.decrypt(enc)
-    return data
-
-
-# Payload keys of the areas validate compares; every other key is demographic and always sent.
-AREA_KEYS = {"employments": "employment", "positions": "positions", "household": "household"}
-
-
-def only_areas(data: dict, areas: str | None) -> dict:
-    """For an update, drop the areas validate found equal to Campus: applying them would change
-    nothing (HR already equals Campus there) and costs most of an update's statements."""
-    if not areas:
-        return data
-    wanted = set(areas.split(","))
-    return {
-        k: v
-        for k, v in data.items()
-        if AREA_KEYS.get(k, "demographics") in wanted or k not in AREA_KEYS
-    }
-
-
-def apply_one(
-    session: Session,
-    staff_number: str,
-    data: dict,
-    today: dt.date | None = None,
-    action: str | None = None,
-) -> str:
-    """Apply one staged staff member (HR replaces Campus); returns ``created`` or ``updated``.
-    Re-validated: the schema again, then every create/update rule of the staff service (a
-    create whose staff number appeared in Campus since the job was prepared is a Conflict)."""
-    payload = parse_staff(data)
-    if action == "update" or (
-        action is None and person_ids_for_staff_number(session, staff_number)
-    ):
-        staff.update_staff(session, staff_number, payload, today=today)
-        return "updated"
-    staff.create_staff(session, payload, today=today)
-    return "created"
-
-
-def failure_message(exc: BaseException) -> str:
-    """A clear, PII-free line: a rule's own message, else what failed (a database error's text
-    can quote the row's values, so only its kind is shown)."""
-    if isinstance(exc, CoreError):
-        detail = "; ".join(f"{e.field}: {e.message}" for e in exc.errors[:3])
-        return (
-            exc.message
-            if not detail or detail.endswith(exc.message)
-            else f"{exc.message} ({detail})"
-        )
-    if isinstance(exc, SQLAlchemyError):
-        kind = type(getattr(exc, "orig", None) or exc).__name__
-        return f"the store refused the write ({kind}); nothing of this staff member was applied"
-    return f"internal error ({type(exc).__name__}); nothing of this staff member was applied"
-
-
-def apply_batch(
-    session: Session,
+def run_job(
+    store: Store,
     job_id: int,
-    sync_id: int,
-    limit: int,
     *,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = COMMIT_STAFF,
     today: dt.date | None = None,
-    apply: Callable[..., str] | None = None,
-) -> tuple[int, int, int]:
-    """Apply up to ``limit`` pending items of a job inside the caller's transaction: each staff
-    member in a SAVEPOINT, its item marked in the same transaction, so a crash loses both or
-    neither. Returns (processed, failures, remaining-estimate > 0 ? 1 : 0)."""
-    apply = apply or apply_one
-    session.info[SESSION_FLAG] = job_id
-    # One "HR Sync Commit" message at the end (R-SYNC-6), not one HR-Staff message per staff.
-    session.info[notifications.QUIET_STAFF_EVENTS] = True
-    items = session.execute(
-        select(_JI.c.id, _JI.c.staff_number, _JI.c.action, _JI.c.areas)
-        .where(_JI.c.job_id == job_id, _JI.c.status == "pending")
-        .order_by(_JI.c.seq)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if not items:
-        return 0, 0, 0
-    numbers = [item[1] for item in items]
-    payloads = dict(
-        session.execute(
-            select(_S.c.staff_number, _S.c.payload).where(
-                _S.c.sync_id == sync_id, _S.c.staff_number.in_(numbers)
+    apply=None,
+    claim: bool = True,
+) -> JobStatus:
+    """Apply the job's pending items batch by batch, then finish it. A failing batch (the
+    store itself refused, e.g. disk full) stops the job as ``failed``: it stays resumable."""
+    if claim:
+        _claim(store, job_id, None)
+    with store.transaction() as session:
+        job = session.get(CommitJob, job_id)
+        sync_id, total, done = job.sync_id, job.total, job.processed
+        if job.status == "completed":
+            return _status(job)
+    if progress:
+        progress(done, total)
+    try:
+        while True:
+            with store.transaction() as session:
+                n = apply_batch(session, job_id, sync_id, batch, today=today, apply=apply)
+            if not n:
+                break
+            done += n
+            if progress:
+                progress(min(done, total), total)
+        with store.transaction() as session:
+            finish(session, job_id)
+    except Exception as exc:
+        with store.transaction() as session:
+            session.execute(
+                update(_J)
+                .where(_J.c.id == job_id)
+                .values(
+                    status="failed",
+                    message=f"the job stopped: {failure_message(exc)}; "
+                    "run `bo-tui sync resume` to continue it",
+                )
             )
-        ).all()
-    )
-    v = vault()
-    now = utcnow()
-    done, failed, log = [], [], []
-    for item_id, sn, action, areas in items:
-        try:
-            data = only_areas(_payload(payloads[sn], v), areas)
-            with session.begin_nested():
-                apply(session, sn, data, today=today, action=action)
-            done.append(item_id)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the job
-            msg = failure_message(exc)
-            failed.append((item_id, msg))
-            log.append(
-                {
-                    "action": "JOB",
-                    "path": f"{COMMIT_PATH} (job {job_id})",
-                    "message": f"staff member {sn} not committed: {msg}",
-                    "payload": {
-                        k: v_ for k, v_ in json.loads(payloads.get(sn, "{}")).items() if k != "ssn"
-                    },
-                    "status": getattr(exc, "status", None),
-                }
-            )
-    if done:
-        session.execute(update(_JI).where(_JI.c.id.in_(done)).values(status="done", done_at=now))
-    for item_id, msg in failed:
-        session.execute(
-            update(_JI).where(_JI.c.id == item_id).values(status="failed", message=msg, done_at=now)
-        )
-    session.execute(
-        update(_J)
-        .where(_J.c.id == job_id)
-        .values(
-            processed=_J.c.processed + len(items),
-            failures=_J.c.failures + len(failed),
-            heartbeat_at=now,
-        )
-    )
-    if log:
-        errorlog.log_errors(session, log)
-    return len(items), len(failed), 1
+        raise
+    with store.transaction() as session:
+        return _status(session.get(CommitJob, job_id))
 
 
 def finish(session: Session, job_id: int) -> None:
@@ -324,23 +365,100 @@ def result(session: Session, job_id: int) -> CommitResult:
     )
 
 
-def commit(
-    store: Store,
-    submitted_by: str,
-    *,
-    force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    today: dt.date | None = None,
-) -> CommitResult:
-    """The synchronous commit (R-SYNC-5; meant for fewer than 500 staff, R-SYNC-6): the same
-    job as ``submitCommitJob``, run to its end in this thread, then its result."""
-    from . import jobs
+# --- who runs a job: one runner at a time, a dead runner's job resumable ------------------------
 
+
+def _status(job: CommitJob) -> JobStatus:
+    return JobStatus(
+        jobId=job.id,
+        status=job.status,
+        processed=job.processed,
+        total=job.total,
+        failures=job.failures,
+        startedAt=iso(job.started_at),
+        finishedAt=iso(job.finished_at),
+        skipped=job.skipped,
+        held=job.held,
+        submittedBy=job.submitted_by,
+        message=job.message,
+    )
+
+
+def _me() -> tuple[int, str]:
+    return os.getpid(), socket.gethostname()
+
+
+def _claim(store: Store, job_id: int, expect_pid: int | None, *, resumed: bool = False) -> bool:
+    """Take the job over (compare-and-set on its runner), so two processes never run it."""
+    pid, host = _me()
+    values: dict = {"runner_pid": pid, "runner_host": host, "heartbeat_at": utcnow()}
+    values["status"] = "running"
+    if resumed:
+        values.update(resumed=_J.c.resumed + 1, message=None)
     with store.transaction() as session:
-        job_id = prepare(session, submitted_by, force=force, today=today)
-    jobs.run_job(store, job_id, progress=progress, today=today)
-    with store.transaction() as session:
-        return result(session, job_id)
+        n = session.execute(
+            update(_J)
+            .where(
+                _J.c.id == job_id,
+                _J.c.runner_pid.is_(None) if expect_pid is None else _J.c.runner_pid == expect_pid,
+            )
+            .values(**values)
+        ).rowcount
+    return n == 1
 
 
-__all__ = ["COMMITTING", "CommitResult", "Failure", "apply_one", "commit", "prepare", "result"]
+def _start_thread(
+    store: Store, job_id: int, *, today: dt.date | None = None, claim: bool = True
+) -> None:
+    def target() -> None:
+        try:
+            run_job(store, job_id, today=today, claim=claim)
+        except Exception:  # noqa: BLE001 - recorded on the job by run_job
+            pass
+
+    t = threading.Thread(target=target, name=f"bo-tui-commit-job-{job_id}", daemon=True)
+    with _lock:
+        _threads[job_id] = t
+    t.start()
+
+
+def _runner_dead(job: CommitJob) -> bool:
+    pid, host = _me()
+    if job.runner_pid is None:
+        return True
+    if job.runner_host == host:
+        if job.runner_pid == pid:
+            t = _threads.get(job.id)
+            return t is None or not t.is_alive()
+        try:
+            os.kill(job.runner_pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    return job.heartbeat_at is None or utcnow() - job.heartbeat_at > STALE_AFTER
+
+
+def resumable(session: Session) -> list[int]:
+    jobs = session.scalars(
+        select(CommitJob).where(CommitJob.status.in_(("running", "failed", "interrupted")))
+    ).all()
+    return [j.id for j in jobs if j.status != "running" or _runner_dead(j)]
+
+
+__all__ = [
+    "CommitResult",
+    "Failure",
+    "JobStatus",
+    "SyncStatus",
+    "commit",
+    "job_status",
+    "prepare",
+    "result",
+    "resume",
+    "resume_interrupted",
+    "status",
+    "submit_commit_job",
+    "wait",
+]
