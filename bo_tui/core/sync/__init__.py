@@ -16,7 +16,16 @@ from .commit import (
 )
 from .files import FileTransferResult, transfer_file
 from .guard import GuardCounts, confirm_guard, guard_counts
-from .report import CATEGORIES, SUMMARY_KEYS, Report, count, page, report
+from .report import CATEGORIES, SUMMARY_KEYS, Report
+from .report_query import (
+    ReportQuery,
+    ReviewProgress,
+    count,
+    mark_reviewed,
+    page,
+    report,
+    review_progress,
+)
 from .staging import TransferResult, rejections, transfer
 from .states import SyncInfo, current, end, restart, set_hold, start
 from .validate import validate
@@ -30,6 +39,8 @@ __all__ = [
     "GuardCounts",
     "JobStatus",
     "Report",
+    "ReportQuery",
+    "ReviewProgress",
     "SyncInfo",
     "SyncStatus",
     "TransferResult",
@@ -41,12 +52,14 @@ __all__ = [
     "end",
     "guard_counts",
     "job_status",
+    "mark_reviewed",
     "page",
     "rejections",
     "report",
     "restart",
     "resume",
     "resume_interrupted",
+    "review_progress",
     "set_hold",
     "start",
     "status",

@@ -14,21 +14,19 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from ..errors import FieldError, RuleViolation
-from .report import CATEGORIES, DEMOGRAPHIC_FIELDS, NOTES, SUMMARY_KEYS, TITLES, _run, iter_rows
+from ..fields import label, short_label
+from .report import (
+    CATEGORIES,
+    DEMOGRAPHIC_FIELDS,
+    FIELD_COLUMNS,
+    NOTES,
+    SUMMARY_KEYS,
+    TITLES,
+    _run,
+)
+from .report_query import ReportQuery
 
 FORMATS = ("json", "csv", "pdf")
-FIELD_LABELS = {
-    "ssn": "SSN",
-    "staffNumber": "Staff Number",
-    "name": "Name",
-    "gender": "Gender",
-    "personalEmail": "Personal Email",
-    "workEmail": "Work Email",
-    "cellPhone": "Cell Phone",
-    "otherPhone": "Other Phone",
-    "workPhone": "Work Phone",
-    "birthDate": "Birth Date",
-}
 SUMMARY_LABELS = {
     "demographicDifferences": "Demographic differences",
     "employmentDifferences": "District Employment differences",
@@ -110,7 +108,7 @@ def export_json(
     fh.write(json.dumps(head, indent=2)[:-2] + ',\n  "details": {')
     for i, cat in enumerate(categories):
         fh.write(("," if i else "") + f"\n    {json.dumps(cat)}: [")
-        for j, row in enumerate(iter_rows(session, cat, sync_id=run.id)):
+        for j, row in enumerate(ReportQuery(cat, run.id).iter_rows(session)):
             fh.write(("," if j else "") + "\n      " + json.dumps(row, separators=(",", ":")))
         fh.write("\n    ]")
     fh.write("\n  }")
@@ -201,60 +199,66 @@ def export_csv(
         else:
             w.writerow({"category": "summary", "differences": key, "count": value})
     for cat in categories:
-        for row in iter_rows(session, cat, sync_id=run.id):
+        for row in ReportQuery(cat, run.id).iter_rows(session):
             for line in _side_rows(cat, row):
                 w.writerow({"category": cat, **line})
 
 
 # --- PDF -------------------------------------------------------------------------------------
 
-# Columns per category: (key, header, width in mm); landscape Letter is 279 mm wide.
+
+def _col(key: str, width: int, header: str | None = None, *, short: bool = False) -> tuple:
+    """A PDF column: (key, header, width in mm); the header is the field's label."""
+    return (key, header or (short_label(key) if short else label(key)), width)
+
+
+# Columns per category; landscape Letter is 279 mm wide.
 _PERSON = (
-    ("system", "System", 16),
-    ("staffNumber", "Staff Number", 24),
-    ("lastName", "Last Name", 28),
-    ("firstName", "First Name", 26),
-    ("middleName", "Middle Name", 22),
-    ("gender", "G", 7),
-    ("ssn", "SSN", 22),
-    ("workEmail", "Work Email", 52),
-    ("workPhone", "Work Phone", 26),
-    ("birthDate", "Birth Date", 22),
+    _col("system", 16),
+    _col("staffNumber", 24),
+    _col("lastName", 28),
+    _col("firstName", 26),
+    _col("middleName", 22),
+    _col("gender", 7, short=True),
+    _col("ssn", 22),
+    _col("workEmail", 52),
+    _col("workPhone", 26),
+    _col("birthDate", 22),
 )
 _DEMO_EXTRA = (
-    ("system", "System", 16),
-    ("staffNumber", "Staff Number", 24),
-    ("personalEmail", "Personal Email", 60),
-    ("cellPhone", "Cell Phone", 30),
-    ("otherPhone", "Other Phone", 30),
-    ("differences", "Differences", 85),
+    _col("system", 16),
+    _col("staffNumber", 24),
+    _col("personalEmail", 60),
+    _col("cellPhone", 30),
+    _col("otherPhone", 30),
+    _col("differences", 85),
 )
 COLUMNS = {
     "demographicDifferences": _PERSON,
     "employmentDifferences": (
-        ("system", "System", 16),
-        ("staffNumber", "Staff Number", 26),
-        ("lastName", "Last Name", 40),
-        ("firstName", "First Name", 40),
-        ("hireDate", "Hire/Start Date", 40),
-        ("terminationDate", "Termination/End Date", 44),
+        _col("system", 16),
+        _col("staffNumber", 26),
+        _col("lastName", 40),
+        _col("firstName", 40),
+        _col("hireDate", 40),
+        _col("terminationDate", 44),
     ),
     "assignmentDifferences": (
-        ("system", "System", 16),
-        ("staffNumber", "Staff Number", 26),
-        ("lastName", "Last Name", 36),
-        ("titleCode", "Title Code", 26),
-        ("assignmentCode", "Assignment", 24),
-        ("schoolNumber", "School Number", 26),
-        ("startDate", "Start Date", 26),
-        ("endDate", "End Date", 26),
-        ("linked", "Linked", 16),
+        _col("system", 16),
+        _col("staffNumber", 26),
+        _col("lastName", 36),
+        _col("titleCode", 26),
+        _col("assignmentCode", 24),
+        _col("schoolNumber", 26),
+        _col("startDate", 26),
+        _col("endDate", 26),
+        _col("linked", 16),
     ),
     "addressDifferences": (
-        ("staffNumber", "Staff Number", 26),
-        ("lastName", "Last Name", 36),
-        ("firstName", "First Name", 32),
-        ("address", "Address (as the HR system sent it)", 150),
+        _col("staffNumber", 26),
+        _col("lastName", 36),
+        _col("firstName", 32),
+        _col("address", 150, "Address (as the HR system sent it)"),
     ),
     "hrStaffNotInCampus": _PERSON,
     "campusStaffNotInHr": _PERSON,
@@ -262,8 +266,8 @@ COLUMNS = {
     "campusNoStaffNumber": _PERSON,
     "possibleDuplicates": (
         *_PERSON[:6],
-        ("birthDate", "Birth Date", 22),
-        ("match", "Matched on", 40),
+        _col("birthDate", 22),
+        _col("match", 40),
     ),
 }
 
@@ -324,7 +328,7 @@ def export_pdf(
     width = 26
     pdf.set_font("Helvetica", "B", 7)
     for f in DEMOGRAPHIC_FIELDS:
-        pdf.cell(width, 5, FIELD_LABELS[f], border=1, align="C")
+        pdf.cell(width, 5, label(f), border=1, align="C")
     pdf.ln()
     pdf.set_font("Helvetica", "", 8)
     for f in DEMOGRAPHIC_FIELDS:
@@ -344,7 +348,7 @@ def export_pdf(
 
     for cat in categories:
         pdf.add_page()
-        _section(pdf, cat, COLUMNS[cat], iter_rows(session, cat, sync_id=run.id))
+        _section(pdf, cat, COLUMNS[cat], ReportQuery(cat, run.id).iter_rows(session))
         if cat == "demographicDifferences":
             pdf.ln(4)
             pdf.set_font("Helvetica", "B", 9)
@@ -355,23 +359,11 @@ def export_pdf(
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
-            _section(pdf, cat, _DEMO_EXTRA, iter_rows(session, cat, sync_id=run.id), title=False)
+            _section(
+                pdf, cat, _DEMO_EXTRA, ReportQuery(cat, run.id).iter_rows(session), title=False
+            )
     pdf.output(str(out))
     return pdf.page_no()
-
-
-_DIFF_FIELDS = {
-    "name": ("lastName", "firstName", "middleName"),
-    "ssn": ("ssn",),
-    "staffNumber": ("staffNumber",),
-    "gender": ("gender",),
-    "personalEmail": ("personalEmail",),
-    "workEmail": ("workEmail",),
-    "cellPhone": ("cellPhone",),
-    "otherPhone": ("otherPhone",),
-    "workPhone": ("workPhone",),
-    "birthDate": ("birthDate",),
-}
 
 
 def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
@@ -384,8 +376,8 @@ def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
     def head() -> None:
         pdf.set_font("Helvetica", "B", 7)
         pdf.set_fill_color(225, 225, 225)
-        for _key, label, w in cols:
-            pdf.cell(w, 5, label, border=1, fill=True)
+        for _key, header, w in cols:
+            pdf.cell(w, 5, header, border=1, fill=True)
         pdf.ln()
 
     head()
@@ -395,7 +387,7 @@ def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
         lines = _side_rows(cat, row)
         bold: set[str] = set()
         for d in row.get("differences", []):
-            bold.update(_DIFF_FIELDS.get(d, ()))
+            bold.update(FIELD_COLUMNS.get(d, ()))
         if pdf.will_page_break(5 * (len(lines) + 1)):
             pdf.add_page()
             head()

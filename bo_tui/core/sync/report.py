@@ -1,19 +1,17 @@
-"""The validation report (R-SYNC-4, R-SYNC-10): the summary with exactly the SPEC's keys, and
-the rows of every category kept in the store and offered as ``count`` + ``page`` (all rows,
-never only the first 100), plus the whole report as JSON for the API."""
+"""The validation report (R-SYNC-4, R-SYNC-10): the summary with exactly the SPEC's keys, the
+categories with their titles and notes, and the report of a sync (its rows are read through
+``report_query``: all rows, never only the first 100)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...store.models.sync import SyncReportRow, SyncRun
+from ...store.models.sync import SyncRun
 from ..errors import FieldError, NotFound
-from .states import iso, last_run
+from .states import last_run
 
 DEMOGRAPHIC_FIELDS = (
     "ssn",
@@ -27,6 +25,10 @@ DEMOGRAPHIC_FIELDS = (
     "workPhone",
     "birthDate",
 )
+# The columns (payload keys) that show each demographic field: a name is three of them.
+FIELD_COLUMNS = {f: (f,) for f in DEMOGRAPHIC_FIELDS} | {
+    "name": ("lastName", "firstName", "middleName")
+}
 # Summary keys of SPEC section 6, in the seed's order; then the categories only in details.
 SUMMARY_KEYS = (
     "demographicDifferences",
@@ -102,83 +104,5 @@ def _check_category(category: str) -> None:
         )
 
 
-def _where(stmt, sync_id: int, category: str, text: str | None):
-    stmt = stmt.where(SyncReportRow.sync_id == sync_id, SyncReportRow.category == category)
-    if text and text.strip():
-        stmt = stmt.where(SyncReportRow.search.contains(text.strip().lower(), autoescape=True))
-    return stmt
-
-
-def count(
-    session: Session, category: str, text: str | None = None, *, sync_id: int | None = None
-) -> int:
-    """Rows of one category (matching ``text`` in staff number or names, when given)."""
-    _check_category(category)
-    run = _run(session, sync_id)
-    return (
-        session.scalar(
-            _where(select(func.count()).select_from(SyncReportRow), run.id, category, text)
-        )
-        or 0
-    )
-
-
-def page(
-    session: Session,
-    category: str,
-    offset: int = 0,
-    limit: int = 100,
-    text: str | None = None,
-    *,
-    sync_id: int | None = None,
-) -> list[dict]:
-    """One page of a category's rows, in report order: an index seek, whatever the offset
-    (``seq`` is dense per category, so an unfiltered page is a range, not an OFFSET scan)."""
-    _check_category(category)
-    run = _run(session, sync_id)
-    stmt = _where(select(SyncReportRow.data), run.id, category, text)
-    if text and text.strip():
-        stmt = stmt.order_by(SyncReportRow.seq).offset(max(offset, 0)).limit(max(limit, 0))
-    else:
-        stmt = stmt.where(
-            SyncReportRow.seq >= max(offset, 0), SyncReportRow.seq < max(offset, 0) + max(limit, 0)
-        )
-        stmt = stmt.order_by(SyncReportRow.seq)
-    return [json.loads(d) for d in session.scalars(stmt)]
-
-
-def iter_rows(
-    session: Session, category: str, *, sync_id: int | None = None, chunk: int = 2000
-) -> Iterator[dict]:
-    """Every row of a category, read a page at a time (exports stay flat in memory)."""
-    run = _run(session, sync_id)
-    seq = 0
-    while True:
-        rows = session.scalars(
-            select(SyncReportRow.data)
-            .where(
-                SyncReportRow.sync_id == run.id,
-                SyncReportRow.category == category,
-                SyncReportRow.seq >= seq,
-                SyncReportRow.seq < seq + chunk,
-            )
-            .order_by(SyncReportRow.seq)
-        ).all()
-        if not rows:
-            return
-        for d in rows:
-            yield json.loads(d)
-        seq += chunk
-
-
 def summary(session: Session, *, sync_id: int | None = None) -> dict:
     return json.loads(_run(session, sync_id).summary)
-
-
-def report(session: Session, *, sync_id: int | None = None, details: bool = True) -> Report:
-    """The last validation report of the open (or last) sync."""
-    run = _run(session, sync_id)
-    out = Report(syncId=run.id, generatedAt=iso(run.validated_at), summary=json.loads(run.summary))
-    if details:
-        out.details = {c: list(iter_rows(session, c, sync_id=run.id)) for c in CATEGORIES}
-    return out

@@ -53,7 +53,8 @@ from ..preferences import get_preferences
 from . import check
 from .bulk import existing, insert_rows, update_rows
 from .check import ensure_staff_key_index
-from .report import DEMOGRAPHIC_FIELDS, Report, empty_summary, report
+from .report import DEMOGRAPHIC_FIELDS, Report, empty_summary
+from .report_query import field_mask, report
 from .staging import BIT
 from .states import TRANSFERRED, VALIDATED, require, utcnow
 
@@ -863,6 +864,7 @@ def write_rows(session: Session, sync_id: int, diff: Diff) -> None:
                     "seq": seq,
                     "staff_number": row.get("staffNumber"),
                     "search": search,
+                    "fields": field_mask(row.get("differences", ())),
                     "data": json.dumps(row, separators=(",", ":")),
                 }
             )

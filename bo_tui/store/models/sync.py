@@ -162,10 +162,15 @@ class SyncRejection(Base):
 
 class SyncReportRow(Base):
     """One row of a validation report category (R-SYNC-4, R-SYNC-10): ``data`` is the JSON of
-    the Campus and HR sides with the differing fields; ``search`` the text a filter matches."""
+    the Campus and HR sides with the differing fields; ``search`` the text a search matches;
+    ``fields`` a bit mask of the differing demographic fields (bit i: ``DEMOGRAPHIC_FIELDS[i]``),
+    which the report's differing-field filter reads instead of the JSON."""
 
     __tablename__ = "sync_report_rows"
-    __table_args__ = (Index("ix_sync_report_rows_cat", "sync_id", "category", "seq"),)
+    __table_args__ = (
+        Index("ix_sync_report_rows_cat", "sync_id", "category", "seq"),
+        Index("ix_sync_report_rows_staff", "sync_id", "category", "staff_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sync_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"))
@@ -173,7 +178,23 @@ class SyncReportRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     staff_number: Mapped[str | None] = mapped_column(String(40))
     search: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     data: Mapped[str] = mapped_column(Text)
+
+
+class SyncReview(Base):
+    """A report row (category and staff member) a reviewer has seen, so the "reviewed N/total"
+    counter of the open sync is the store's and never goes back (R-SYNC-4)."""
+
+    __tablename__ = "sync_reviews"
+
+    sync_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    staff_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class SyncHold(Base):
@@ -243,6 +264,7 @@ __all__ = [
     "SyncHold",
     "SyncRejection",
     "SyncReportRow",
+    "SyncReview",
     "SyncRun",
     "SyncStaged",
     "SyncStagedAddress",

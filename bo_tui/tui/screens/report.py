@@ -17,12 +17,14 @@ from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPan
 
 from bo_tui.core import rights
 from bo_tui.core import sync as sync_core
+from bo_tui.core.fields import label
 from bo_tui.core.sync import export as export_core
 from bo_tui.core.sync import states
 from bo_tui.core.sync.report import CATEGORIES, DEMOGRAPHIC_FIELDS, NOTES, TITLES
+from bo_tui.core.sync.report_query import HOLDABLE
 
 from ..widgets.big_table import BigTable
-from ..widgets.report_table import FIELD_LABELS, SHORT_TITLES, VIEWS, report_source
+from ..widgets.report_table import SHORT_TITLES, VIEWS, report_source
 from .base import BaseScreen
 from .report_modals import ExportModal, FieldFilterModal, ReportDetailModal
 
@@ -63,7 +65,7 @@ def summary_renderable(info: sync_core.SyncInfo, counts: dict[str, int]) -> Grou
     for f in DEMOGRAPHIC_FIELDS:
         v = fields.get(f, 0)
         bar = "█" * max(1 if v else 0, round(v * BAR / top))
-        chart.add_row(f"    {FIELD_LABELS[f]}", f"{v:,}", f"[cyan]{bar}[/cyan]")
+        chart.add_row(f"    {label(f)}", f"{v:,}", f"[cyan]{bar}[/cyan]")
     rest = table()
     for cat in CATEGORIES[1:]:
         rest.add_row(f"[b]{TITLES[cat]}[/b]", f"[b]{counts.get(cat, 0):,}[/b]")
@@ -101,6 +103,9 @@ class ReportScreen(BaseScreen):
         self._hold_lock = threading.Lock()
         self._hold_pending: dict[str, bool] = {}
         self._hold_writing = False
+        self._seen_pending: dict[str, set[str]] = {}
+        self._seen_writing = False
+        self.progress: sync_core.ReviewProgress | None = None
         self.info: sync_core.SyncInfo | None = None
         self.counts: dict[str, int] = {}
         self.holds: set[str] = set()
@@ -160,16 +165,22 @@ class ReportScreen(BaseScreen):
             info = sync_core.current(s)
             held: set[str] = set()
             extra: dict[str, int] = {}
+            progress = None
             if info.syncId and info.summary:
                 held = states.held_staff(s, info.syncId)
                 # Categories only in the details (possible duplicates) are counted here.
                 for cat in CATEGORIES:
                     if cat not in info.summary:
                         extra[cat] = sync_core.count(s, cat, sync_id=info.syncId)
-        app.call_from_thread(self.show_report, info, held, extra)
+                progress = sync_core.review_progress(s, sync_id=info.syncId)
+        app.call_from_thread(self.show_report, info, held, extra, progress)
 
     def show_report(
-        self, info: sync_core.SyncInfo, held: set[str], extra: dict[str, int] | None = None
+        self,
+        info: sync_core.SyncInfo,
+        held: set[str],
+        extra: dict[str, int] | None = None,
+        progress: sync_core.ReviewProgress | None = None,
     ) -> None:
         same = (
             self.info is not None
@@ -177,6 +188,7 @@ class ReportScreen(BaseScreen):
             and self.info.validatedAt == info.validatedAt
         )
         self.info = info
+        self.progress = progress
         self.holds.clear()
         self.holds.update(held)
         summary = info.summary
@@ -241,8 +253,9 @@ class ReportScreen(BaseScreen):
         info = self.info
         if not info or not info.summary:
             return
-        total = sum(self.counts.values())
-        reviewed = sum(self.table(c).seen.total for c in CATEGORIES)
+        # The core counts the rows needing review (staged HR staff) and those seen by anyone.
+        progress = self.progress
+        reviewed, total = (progress.reviewed, progress.total) if progress else (0, 0)
         state = info.state.upper()
         when = (info.validatedAt or "")[:16].replace("T", " ")
         self._line(
@@ -269,7 +282,7 @@ class ReportScreen(BaseScreen):
             parts.append(f"row {table.cursor_row + 1:,} of {n:,}")
         field = self.fields.get(cat)
         if field:
-            parts.append(f"only where {FIELD_LABELS[field]} differs (f)")
+            parts.append(f"only where {label(field)} differs (f)")
         if table.search_text:
             parts.append(f"/{table.search_text} (n/N)")
         if table.markable:
@@ -300,7 +313,44 @@ class ReportScreen(BaseScreen):
         elif message.wrapped:
             self.notify("Search wrapped around.", timeout=2)
 
-    # --- review: holds and detail -------------------------------------------------------------
+    # --- review: seen rows, holds and detail ---------------------------------------------------
+
+    def on_big_table_rows_seen(self, message: BigTable.RowsSeen) -> None:
+        cat = self._cat_of(message.table)
+        info = self.info
+        if not cat or cat not in HOLDABLE or not info or info.state not in OPEN:
+            return
+        start = False
+        with self._hold_lock:
+            self._seen_pending.setdefault(cat, set()).update(message.keys)
+            if not self._seen_writing:
+                self._seen_writing = start = True
+        if start:
+            self.save_reviews(info.syncId)
+
+    @work(thread=True, group="report-reviewed", exit_on_error=False)
+    def save_reviews(self, sync_id: int) -> None:
+        """One writer records the rows shown since its last write, then shows the core's count."""
+        app = self.app
+        while True:
+            with self._hold_lock:
+                if not self._seen_pending:
+                    self._seen_writing = False
+                    return
+                cat, keys = self._seen_pending.popitem()
+            try:
+                with app.store.transaction() as s:
+                    progress = sync_core.mark_reviewed(s, cat, keys, sync_id=sync_id, by=app.login)
+            except Exception:
+                with self._hold_lock:
+                    self._seen_writing = False
+                raise
+            app.call_from_thread(self._show_progress, progress)
+
+    def _show_progress(self, progress: sync_core.ReviewProgress) -> None:
+        if self.info and self.info.syncId == progress.syncId:
+            self.progress = progress
+            self._update_head()
 
     def on_big_table_mark_toggled(self, message: BigTable.MarkToggled) -> None:
         if not self.can(rights.BOI_ADMIN):

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from bo_tui.core.sync.report import NOTES, TITLES
+from bo_tui.core.fields import label, short_label
+from bo_tui.core.sync.report import DEMOGRAPHIC_FIELDS, FIELD_COLUMNS, NOTES, TITLES
 
-from ..widgets.report_table import FIELD_COLUMNS, FIELD_LABELS
 from .base import BaseModal
 
 _BOX = """
@@ -32,34 +32,30 @@ _BOX = """
     .field-error { color: $error; height: auto; }
 """
 
-PERSON_FIELDS = (
-    ("staffNumber", "Staff Number"),
-    ("lastName", "Last Name"),
-    ("firstName", "First Name"),
-    ("middleName", "Middle Name"),
-    ("gender", "Gender"),
-    ("ssn", "SSN"),
-    ("birthDate", "Birth Date"),
-    ("workEmail", "Work Email"),
-    ("personalEmail", "Personal Email"),
-    ("workPhone", "Work Phone"),
-    ("cellPhone", "Cell Phone"),
-    ("otherPhone", "Other Phone"),
-    ("studentNumber", "Student Number"),
-    ("personId", "Campus person ID"),
+PERSON_FIELDS = tuple(
+    (key, label(key))
+    for key in (
+        "staffNumber",
+        "lastName",
+        "firstName",
+        "middleName",
+        "gender",
+        "ssn",
+        "birthDate",
+        "workEmail",
+        "personalEmail",
+        "workPhone",
+        "cellPhone",
+        "otherPhone",
+        "studentNumber",
+        "personId",
+    )
 )
 LIST_FIELDS = {
-    "employmentDifferences": (
-        ("hireDate", "Hire/Start Date"),
-        ("terminationDate", "Termination/End Date"),
-    ),
-    "assignmentDifferences": (
-        ("schoolNumber", "School"),
-        ("titleCode", "Title Code"),
-        ("assignmentCode", "Assignment"),
-        ("startDate", "Start Date"),
-        ("endDate", "End Date"),
-        ("linked", "Linked"),
+    "employmentDifferences": tuple((k, label(k)) for k in ("hireDate", "terminationDate")),
+    "assignmentDifferences": tuple(
+        (k, short_label(k))
+        for k in ("schoolNumber", "titleCode", "assignmentCode", "startDate", "endDate", "linked")
     ),
 }
 
@@ -81,7 +77,7 @@ def person_table(campus: dict | None, hr: dict | None, differences: list[str]) -
         t.add_column("Campus", overflow="fold")
     if hr is not None:
         t.add_column("HR", overflow="fold")
-    for key, label in PERSON_FIELDS:
+    for key, name in PERSON_FIELDS:
         values = [side.get(key) for side in (campus, hr) if side is not None]
         if all(v is None for v in values) and key not in ("staffNumber", "lastName", "firstName"):
             continue
@@ -94,14 +90,14 @@ def person_table(campus: dict | None, hr: dict | None, differences: list[str]) -
         ):
             diff = False  # "name" differs, but not in this part of it
         cells = [(f"[b yellow]{_s(v)}[/b yellow]" if diff else _s(v)) for v in values]
-        t.add_row(("▶ " if diff else "  ") + label, *cells)
+        t.add_row(("▶ " if diff else "  ") + name, *cells)
     return t
 
 
 def list_table(title: str, items: list[dict], fields) -> Table:
     t = Table(title=title, title_justify="left", expand=True, show_edge=False, pad_edge=False)
-    for _key, label in fields:
-        t.add_column(label)
+    for _key, header in fields:
+        t.add_column(header)
     for item in items:
         t.add_row(*(_s(item.get(k)) for k, _ in fields))
     if not items:
@@ -192,10 +188,12 @@ class FieldFilterModal(BaseModal):
         with Vertical():
             yield Label("Show staff whose … differs", classes="modal-title")
             options = [Option(f"{'●' if self.current is None else ' '} {total}", id="__all__")]
-            for field, label in FIELD_LABELS.items():
+            for field in DEMOGRAPHIC_FIELDS:
                 n = self.counts.get(field, 0)
                 mark = "●" if field == self.current else " "
-                options.append(Option(f"{mark} {label:<15} {n:>9,}", id=field, disabled=n == 0))
+                options.append(
+                    Option(f"{mark} {label(field):<15} {n:>9,}", id=field, disabled=n == 0)
+                )
             yield OptionList(*options, id="filter-options")
 
     def on_mount(self) -> None:

@@ -5,85 +5,25 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
-GUTTER = 2  # the mark column: "● " when a row is marked (held)
-MARK = "●"
+from .big_table_find import FindMixin
+from .big_table_render import GUTTER, MARK, RenderMixin
+from .table_source import Column, Row, Seen, TableSource
+
+__all__ = ["GUTTER", "MARK", "BigTable", "Column", "Row", "TableSource"]
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    width: int
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One row of the table: ``lines`` holds one tuple of cell texts per display line (a report
-    entry shows its Campus line above its HR line); ``changed`` the keys of differing columns."""
-
-    key: str | None
-    lines: tuple[tuple[str, ...], ...]
-    changed: frozenset[str] = frozenset()
-    data: Any = None
-
-
-@dataclass
-class TableSource:
-    """The backend: ``count()`` and ``page(offset, limit)`` over the store (called in worker
-    threads, each opening its own session); ``find(text, start, direction)`` returns the index of
-    the next matching row strictly after (direction 1) or before (-1) ``start``, or None;
-    ``find_changed(start, direction)`` likewise for rows with a changed cell."""
-
-    count: Callable[[], int]
-    page: Callable[[int, int], Sequence[Row]]
-    find: Callable[[str, int, int], int | None] | None = None
-    find_changed: Callable[[int, int], int | None] | None = None
-    has_changes: bool = True
-
-
-@dataclass
-class _Seen:
-    """Rows shown on screen, as merged intervals: flat in memory however many rows."""
-
-    spans: list[list[int]] = field(default_factory=list)
-
-    def add(self, lo: int, hi: int) -> bool:
-        if hi <= lo:
-            return False
-        before = self.total
-        spans = [*self.spans, [lo, hi]]
-        spans.sort()
-        merged: list[list[int]] = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        self.spans = merged
-        return self.total != before
-
-    @property
-    def total(self) -> int:
-        return sum(b - a for a, b in self.spans)
-
-
-class BigTable(ScrollView, can_focus=True):
+class BigTable(FindMixin, RenderMixin, ScrollView, can_focus=True):
     """Fixed-width columns (the first ``fixed_columns`` stay put when scrolling sideways), a
     cursor row and cell, changed cells highlighted, marks toggled with space, search with n/N
     through the backend and a key to jump to the next difference."""
@@ -190,6 +130,19 @@ class BigTable(ScrollView, can_focus=True):
         def control(self) -> BigTable:
             return self.table
 
+    class RowsSeen(Message):
+        """Rows were shown on screen for the first time since ``set_source``: their keys, so
+        the screen can record them as reviewed."""
+
+        def __init__(self, table: BigTable, keys: frozenset[str]) -> None:
+            super().__init__()
+            self.table = table
+            self.keys = keys
+
+        @property
+        def control(self) -> BigTable:
+            return self.table
+
     class SearchFinished(Message):
         def __init__(self, table: BigTable, text: str, index: int | None, wrapped: bool) -> None:
             super().__init__()
@@ -252,7 +205,7 @@ class BigTable(ScrollView, can_focus=True):
         self.cursor_column: int | None = None
         self.marks: set[str] = set()
         self.search_text = ""
-        self.seen = _Seen()
+        self.seen = Seen()
         self._pages: OrderedDict[int, Sequence[Row]] = OrderedDict()
         self._generation = 0
         self._lock = threading.Lock()
@@ -307,7 +260,7 @@ class BigTable(ScrollView, can_focus=True):
             self._wanted.clear()
         self.source = source
         self._pages.clear()
-        self.seen = _Seen()
+        self.seen = Seen()
         if not keep_cursor:
             self.cursor_row = 0
             self.cursor_column = None
@@ -464,7 +417,10 @@ class BigTable(ScrollView, can_focus=True):
         hi = lo
         while hi < last and self.row_at(hi) is not None:
             hi += 1
-        self.seen.add(lo, hi)
+        if self.seen.add(lo, hi):
+            keys = frozenset(r.key for i in range(lo, hi) if (r := self.row_at(i)) and r.key)
+            if keys:
+                self.post_message(self.RowsSeen(self, keys))
 
     # --- rendering ----------------------------------------------------------------------------
 
@@ -477,104 +433,6 @@ class BigTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._scroll_cursor_into_view()
         self._want_window()
-
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        scroll_x, scroll_y = self.scroll_offset
-        if y < self.header_height:
-            style = base + self._style("big-table--header")
-            cells = [c.label for c in self.columns]
-            return self._line(cells, style, None, scroll_x, width, header=True)
-        if self.row_count is None:
-            text = (self.error or "Loading…") if y == self.header_height else ""
-            return Strip([Segment(set_cell_size(" " + text, width), base)])
-        if self.row_count == 0:
-            text = self.empty_text if y == self.header_height else ""
-            return Strip([Segment(set_cell_size(" " + text, width), base)])
-        line = y - self.header_height + scroll_y
-        index, sub = divmod(line, self.row_height)
-        if index >= self.row_count:
-            return Strip.blank(width, base)
-        row = self.row_at(index)
-        style = base
-        if index % 2:
-            style += self._style("big-table--even")
-        cursor = index == self.cursor_row
-        if cursor:
-            style += self._style("big-table--cursor")
-        if row is None:
-            self._request([index // self.page_size])
-            style += self._style("big-table--placeholder")
-            cells = ["…" if sub == 0 and i == 0 else "" for i in range(len(self.columns))]
-            return self._line(cells, style, None, scroll_x, width)
-        cells = row.lines[sub] if sub < len(row.lines) else ()
-        return self._line(
-            cells,
-            style,
-            row,
-            scroll_x,
-            width,
-            marked=sub == 0 and row.key is not None and row.key in self.marks,
-            cursor=cursor,
-        )
-
-    def _line(
-        self,
-        cells: Sequence[str],
-        style: Style,
-        row: Row | None,
-        scroll_x: int,
-        width: int,
-        *,
-        header: bool = False,
-        marked: bool = False,
-        cursor: bool = False,
-    ) -> Strip:
-        changed_style = self._style("big-table--changed")
-        cell_cursor = self._style("big-table--cursor-cell")
-        left: list[Segment] = [
-            Segment(MARK + " ", style + self._style("big-table--mark"))
-            if marked
-            else Segment(" " * GUTTER, style)
-        ]
-        right: list[Segment] = []
-        for i, col in enumerate(self.columns):
-            text = cells[i] if i < len(cells) else ""
-            text = "" if text is None else str(text)
-            if cell_len(text) > col.width:
-                text = set_cell_size(text, col.width - 1) + "…"
-            else:
-                text = set_cell_size(text, col.width)
-            s = style
-            if row is not None and col.key in row.changed:
-                s += changed_style
-            if cursor and i == self.cursor_column:
-                s += cell_cursor
-            target = left if i < self.fixed_columns else right
-            target.append(Segment(text, s))
-            target.append(Segment(" ", style))
-        # One Strip per line: Textual's Strips are costly to make, so crop segments instead.
-        view = max(0, width - self._left_width)
-        if view and right:
-            cuts = [scroll_x, scroll_x + view]
-            shown = (
-                list(Segment.divide(right, cuts))[1]
-                if scroll_x
-                else list(Segment.divide(right, cuts[1:]))[0]
-            )
-        else:
-            shown = []
-        segments = left + shown
-        used = self._left_width + sum(seg.cell_length for seg in shown)
-        if used < width:
-            segments.append(Segment(" " * (width - used), style))
-        elif used > width:
-            segments = list(Segment.divide(segments, [width]))[0]
-        return Strip(segments, width)
 
     # --- cursor -------------------------------------------------------------------------------
 
@@ -675,6 +533,33 @@ class BigTable(ScrollView, can_focus=True):
             if event.chain == 2:
                 self.action_select()
 
+    def on_big_table__jump(self, message: _Jump) -> None:
+        message.stop()
+        if message.generation != self._generation or message.index is None:
+            return
+        self.move_cursor(message.index, center=True)
+        if message.column:
+            self._pending_column = message.column
+            row = self.current_row
+            if row is not None:
+                self._apply_pending_column(row)
+
+    def _apply_pending_column(self, row: Row) -> None:
+        cols = self._changed_columns(row)
+        if cols and self._pending_column:
+            col = cols[0] if self._pending_column == "first" else cols[-1]
+            self.cursor_column = col
+            self._scroll_column_into_view(col)
+            self.refresh()
+        self._pending_column = None
+
+    def on_big_table_cursor_moved(self, message: CursorMoved) -> None:
+        # The row a difference jump landed on may arrive after the jump.
+        if message.table is self and self._pending_column:
+            row = self.current_row
+            if row is not None:
+                self._apply_pending_column(row)
+
     # --- marks and detail ---------------------------------------------------------------------
 
     def set_marks(self, keys) -> None:
@@ -698,160 +583,3 @@ class BigTable(ScrollView, can_focus=True):
         row = self.current_row
         if row is not None:
             self.post_message(self.RowSelected(self, self.cursor_row, row))
-
-    # --- search and next difference ----------------------------------------------------------
-
-    def search(self, text: str, direction: int = 1, *, from_cursor: bool = True) -> None:
-        """Find ``text`` from the cursor (the cursor row included on a new search), wrapping."""
-        self.search_text = text.strip()
-        if not self.search_text or not self.row_count or self.source is None:
-            return
-        start = self.cursor_row - direction if from_cursor else self.cursor_row
-        self._run_find(self.search_text, start, direction)
-
-    def action_search_next(self) -> None:
-        if self.search_text:
-            self.search(self.search_text, 1, from_cursor=False)
-
-    def action_search_previous(self) -> None:
-        if self.search_text:
-            self.search(self.search_text, -1, from_cursor=False)
-
-    def _run_find(self, text: str, start: int, direction: int) -> None:
-        generation, source, count = self._generation, self.source, self.row_count or 0
-        find = source.find or (lambda t, s, d: self._scan(source, count, s, d, _matches(t)))
-
-        def work() -> None:
-            index = find(text, start, direction)
-            wrapped = False
-            if index is None:
-                index = find(text, -1 if direction > 0 else count, direction)
-                wrapped = index is not None
-            self.post_message(self.SearchFinished(self, text, index, wrapped))
-            self.post_message(self._Jump(generation, index, None))
-
-        self.run_worker(
-            work, thread=True, exclusive=True, group="big-table-find", exit_on_error=False
-        )
-
-    def action_next_difference(self) -> None:
-        self._difference(1)
-
-    def action_previous_difference(self) -> None:
-        self._difference(-1)
-
-    def _changed_columns(self, row: Row) -> list[int]:
-        return [i for i, c in enumerate(self.columns) if c.key in row.changed]
-
-    def _difference(self, direction: int) -> None:
-        """The next changed cell of this row, else the first changed cell of the next row that
-        has one (looked up in the pages in memory first, then by the backend)."""
-        if not self.row_count or self.source is None or not self.source.has_changes:
-            if self.source is not None and not self.source.has_changes:
-                self.notify("No differences in this list.", timeout=3)
-            return
-        row = self.current_row
-        if row is not None:
-            cols = self._changed_columns(row)
-            here = (
-                self.cursor_column
-                if self.cursor_column is not None
-                else (-1 if direction > 0 else len(self.columns))
-            )
-            after = [c for c in cols if (c > here if direction > 0 else c < here)]
-            if after:
-                col = after[0] if direction > 0 else after[-1]
-                self.move_cursor(self.cursor_row, column=col)
-                self.refresh()
-                return
-        index = self.cursor_row + direction
-        while 0 <= index < self.row_count:
-            r = self.row_at(index)
-            if r is None:
-                break
-            if r.changed:
-                self._land_on_difference(index, r, direction)
-                return
-            index += direction
-        if not 0 <= index < self.row_count:
-            self.notify("No more differences.", timeout=3)
-            return
-        generation, source, count = self._generation, self.source, self.row_count
-        find = source.find_changed or (
-            lambda s, d: self._scan(source, count, s, d, lambda r: bool(r.changed))
-        )
-        start = index - direction
-
-        def work() -> None:
-            found = find(start, direction)
-            if found is None:
-                self.app.call_from_thread(self.notify, "No more differences.", timeout=3)
-            self.post_message(self._Jump(generation, found, "first" if direction > 0 else "last"))
-
-        self.run_worker(
-            work, thread=True, exclusive=True, group="big-table-find", exit_on_error=False
-        )
-
-    def _land_on_difference(self, index: int, row: Row, direction: int) -> None:
-        cols = self._changed_columns(row)
-        col = (cols[0] if direction > 0 else cols[-1]) if cols else None
-        self.move_cursor(index, column=col)
-
-    def on_big_table__jump(self, message: _Jump) -> None:
-        message.stop()
-        if message.generation != self._generation or message.index is None:
-            return
-        self.move_cursor(message.index, center=True)
-        if message.column:
-            self._pending_column = message.column
-            row = self.current_row
-            if row is not None:
-                self._apply_pending_column(row)
-
-    _pending_column: str | None = None
-
-    def _apply_pending_column(self, row: Row) -> None:
-        cols = self._changed_columns(row)
-        if cols and self._pending_column:
-            col = cols[0] if self._pending_column == "first" else cols[-1]
-            self.cursor_column = col
-            self._scroll_column_into_view(col)
-            self.refresh()
-        self._pending_column = None
-
-    def on_big_table_cursor_moved(self, message: CursorMoved) -> None:
-        # The row a difference jump landed on may arrive after the jump.
-        if message.table is self and self._pending_column:
-            row = self.current_row
-            if row is not None:
-                self._apply_pending_column(row)
-
-    def _scan(
-        self, source: TableSource, count: int, start: int, direction: int, pred
-    ) -> int | None:
-        """Fallback search through ``page`` when the backend has no ``find``: a page at a
-        time, in the worker, stopping when the table is given another source."""
-        generation = self._generation
-        size = self.page_size
-        index = start + direction
-        while 0 <= index < count:
-            if generation != self._generation:
-                return None
-            base = (index // size) * size
-            rows = source.page(base, size)
-            i = index - base
-            while 0 <= i < len(rows):
-                if pred(rows[i]):
-                    return base + i
-                i += direction
-            index = base + size if direction > 0 else base - 1
-        return None
-
-
-def _matches(text: str):
-    needle = text.lower()
-
-    def pred(row: Row) -> bool:
-        return any(needle in str(cell or "").lower() for line in row.lines for cell in line)
-
-    return pred

@@ -3,42 +3,24 @@ its columns, Campus line above HR line, the changed cells, and its store-backed 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from bo_tui.core import sync as sync_core
-from bo_tui.store.models.sync import SyncReportRow
+from bo_tui.core.fields import label, short_label
+from bo_tui.core.sync.report import FIELD_COLUMNS
+from bo_tui.core.sync.report_query import HOLDABLE
 
 from .big_table import Column, Row, TableSource
 
-# The report's demographic summary fields, as the columns that show them.
-FIELD_COLUMNS = {
-    "ssn": ("ssn",),
-    "staffNumber": ("staffNumber",),
-    "name": ("lastName", "firstName", "middleName"),
-    "gender": ("gender",),
-    "personalEmail": ("personalEmail",),
-    "workEmail": ("workEmail",),
-    "cellPhone": ("cellPhone",),
-    "otherPhone": ("otherPhone",),
-    "workPhone": ("workPhone",),
-    "birthDate": ("birthDate",),
-}
-FIELD_LABELS = {
-    "ssn": "SSN",
-    "staffNumber": "Staff Number",
-    "name": "Name",
-    "gender": "Gender",
-    "personalEmail": "Personal Email",
-    "workEmail": "Work Email",
-    "cellPhone": "Cell Phone",
-    "otherPhone": "Other Phone",
-    "workPhone": "Work Phone",
-    "birthDate": "Birth Date",
-}
+
+def col(key: str, width: int, header: str | None = None) -> Column:
+    """A column of a report tab: headed by the field's label, shortened when it is narrow."""
+    return Column(
+        key, header or (label(key) if len(label(key)) <= width else short_label(key)), width
+    )
+
+
 SHORT_TITLES = {
     "demographicDifferences": "Demographics",
     "employmentDifferences": "Employment",
@@ -50,36 +32,27 @@ SHORT_TITLES = {
     "campusNoStaffNumber": "No staff number",
     "possibleDuplicates": "Possible duplicates",
 }
-# Categories whose rows are staged HR staff members, so a reviewer can hold them back.
-HOLDABLE = {
-    "demographicDifferences",
-    "employmentDifferences",
-    "assignmentDifferences",
-    "addressDifferences",
-    "hrStaffNotInCampus",
-    "possibleDuplicates",
-}
 
-SYSTEM = Column("system", "System", 6)
-STAFF = Column("staffNumber", "Staff Number", 12)
+SYSTEM = col("system", 6)
+STAFF = col("staffNumber", 12)
 PERSON = [
-    Column("lastName", "Last Name", 12),
-    Column("firstName", "First Name", 10),
-    Column("middleName", "Middle", 7),
-    Column("gender", "G", 1),
-    Column("ssn", "SSN", 11),
-    Column("birthDate", "Birth Date", 10),
-    Column("workEmail", "Work Email", 26),
-    Column("workPhone", "Work Phone", 14),
-    Column("cellPhone", "Cell Phone", 14),
-    Column("otherPhone", "Other Phone", 14),
-    Column("personalEmail", "Personal Email", 26),
+    col("lastName", 12),
+    col("firstName", 10),
+    col("middleName", 7),
+    col("gender", 1),
+    col("ssn", 11),
+    col("birthDate", 10),
+    col("workEmail", 26),
+    col("workPhone", 14),
+    col("cellPhone", 14),
+    col("otherPhone", 14),
+    col("personalEmail", 26),
 ]
 CAMPUS_ONLY = [c for c in PERSON if c.key in ("lastName", "firstName", "middleName", "gender")] + [
-    Column("workEmail", "Work Email", 26),
-    Column("workPhone", "Work Phone", 14),
-    Column("birthDate", "Birth Date", 10),
-    Column("personId", "Person ID", 9),
+    col("workEmail", 26),
+    col("workPhone", 14),
+    col("birthDate", 10),
+    col("personId", 9),
 ]
 
 
@@ -131,9 +104,9 @@ def _demographic(d: dict) -> Row:
 EMPLOYMENT_COLS = [
     SYSTEM,
     STAFF,
-    Column("name", "Name", 20),
-    Column("hireDate", "Hire/Start Date", 24),
-    Column("terminationDate", "Termination/End Date", 24),
+    col("name", 20),
+    col("hireDate", 24),
+    col("terminationDate", 24),
 ]
 
 
@@ -162,19 +135,19 @@ ASSIGNMENT_KEYS = ("titleCode", "assignmentCode", "schoolNumber", "startDate", "
 ASSIGNMENT_COLS = [
     SYSTEM,
     STAFF,
-    Column("name", "Name", 18),
-    Column("titleCode", "Title Code", 12),
-    Column("assignmentCode", "Assignment", 10),
-    Column("schoolNumber", "School", 8),
-    Column("startDate", "Start Date", 22),
-    Column("endDate", "End Date", 22),
+    col("name", 18),
+    col("titleCode", 12),
+    col("assignmentCode", 10),
+    col("schoolNumber", 8),
+    col("startDate", 22),
+    col("endDate", 22),
 ]
 ADDRESS_COLS = [
     STAFF,
-    Column("lastName", "Last Name", 12),
-    Column("firstName", "First Name", 10),
-    Column("address", "HR address (added to Campus)", 56),
-    Column("normalized", "Parsed", 6),
+    col("lastName", 12),
+    col("firstName", 10),
+    col("address", 56, "HR address (added to Campus)"),
+    col("normalized", 6, "Parsed"),
 ]
 
 
@@ -207,8 +180,8 @@ DUPLICATE_COLS = [
     SYSTEM,
     STAFF,
     *PERSON[:6],
-    Column("studentNumber", "Student #", 10),
-    Column("match", "Matched on", 20),
+    col("studentNumber", 10),
+    col("match", 20),
 ]
 
 
@@ -280,94 +253,25 @@ VIEWS: dict[str, CategoryView] = {
 
 
 # --- the store-backed source -----------------------------------------------------------------
-# count/page are the core's (report.count/page). Two reads the core does not offer yet are
-# done here, read-only: the index of the next match (n/N) and the changed-field filter (f).
-
-
-def _field_clause(field: str):
-    # ``differences`` is the last key of a demographic row's JSON, so a match after its opening
-    # bracket is a listed field, never another key.
-    return SyncReportRow.data.like(f'%"differences":[%"{field}"%', escape="\\")
-
-
-def _filtered(stmt, sync_id: int, category: str, field: str | None):
-    stmt = stmt.where(SyncReportRow.sync_id == sync_id, SyncReportRow.category == category)
-    if field:
-        stmt = stmt.where(_field_clause(field))
-    return stmt
 
 
 def report_source(store, category: str, sync_id: int, *, field: str | None = None) -> TableSource:
     """A ``TableSource`` over one category of the report of sync ``sync_id`` (optionally only
-    demographic rows where ``field`` differs)."""
+    demographic rows where ``field`` differs): the core's ``ReportQuery``, a session per read."""
     view = VIEWS[category]
+    query = sync_core.ReportQuery(category, sync_id, field=field)
 
     def count() -> int:
         with store.session() as s:
-            if field is None:
-                return sync_core.count(s, category, sync_id=sync_id)
-            stmt = _filtered(
-                select(func.count()).select_from(SyncReportRow), sync_id, category, field
-            )
-            return s.scalar(stmt) or 0
+            return query.count(s)
 
     def page(offset: int, limit: int) -> list[Row]:
         with store.session() as s:
-            if field is None:
-                data = sync_core.page(s, category, offset, limit, sync_id=sync_id)
-            else:
-                stmt = (
-                    _filtered(select(SyncReportRow.data), sync_id, category, field)
-                    .order_by(SyncReportRow.seq)
-                    .offset(offset)
-                    .limit(limit)
-                )
-                data = [json.loads(d) for d in s.scalars(stmt)]
+            data = query.page(s, offset, limit)
         return [view.to_row(d) for d in data]
 
     def find(text: str, start: int, direction: int) -> int | None:
-        needle = text.strip().lower()
-        if not needle:
-            return None
         with store.session() as s:
-            seq = SyncReportRow.seq
-            base = _filtered(select(seq), sync_id, category, field).where(
-                SyncReportRow.search.contains(needle, autoescape=True)
-            )
-            if field is None:
-                # Unfiltered, the row index is the category's dense ``seq``.
-                stmt = (
-                    base.where(seq > start).order_by(seq.asc())
-                    if direction > 0
-                    else base.where(seq < start).order_by(seq.desc())
-                )
-                return s.scalar(stmt.limit(1))
-            # Filtered, the index is the number of filtered rows before the match.
-            start_seq = _seq_at(s, sync_id, category, field, start)
-            stmt = (
-                base.where(seq > start_seq).order_by(seq.asc())
-                if direction > 0
-                else base.where(seq < start_seq).order_by(seq.desc())
-            )
-            found = s.scalar(stmt.limit(1))
-            if found is None:
-                return None
-            before = _filtered(
-                select(func.count()).select_from(SyncReportRow), sync_id, category, field
-            )
-            return s.scalar(before.where(seq < found)) or 0
+            return query.find(s, text, start, direction)
 
     return TableSource(count=count, page=page, find=find, has_changes=view.has_changes)
-
-
-def _seq_at(s, sync_id: int, category: str, field: str, index: int) -> int:
-    if index < 0:
-        return -1
-    stmt = (
-        _filtered(select(SyncReportRow.seq), sync_id, category, field)
-        .order_by(SyncReportRow.seq)
-        .offset(index)
-        .limit(1)
-    )
-    found = s.scalar(stmt)
-    return found if found is not None else 1 << 62
