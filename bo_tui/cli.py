@@ -277,7 +277,7 @@ def cmd_preferences(args: argparse.Namespace) -> int:
 
 
 def _who() -> str:
-    from .core.demo import os_login
+    from .core.users import os_login
 
     return os_login()
 

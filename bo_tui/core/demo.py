@@ -4,7 +4,6 @@ fixtures/reference.json, and a deterministic generator of Campus staff with dirt
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import random
 import time
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..store.models import AssignmentCode, District, Gender, School, Title, User, UserRight
 from . import rights
 from .errors import Conflict
+from .users import os_login
 
 _FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -29,13 +29,6 @@ def reference_data() -> dict:
     if path.exists():
         return json.loads(path.read_text())
     return json.loads(resources.files("bo_tui").joinpath("data/reference.json").read_text())
-
-
-def os_login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a bare container
-        return "admin"
 
 
 def load_reference(session: Session, *, login: str | None = None) -> None:

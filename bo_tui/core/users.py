@@ -3,6 +3,8 @@ and the Users screen's list. Rights names live in ``core.rights``."""
 
 from __future__ import annotations
 
+import getpass
+
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -29,8 +31,16 @@ def _info(u: User) -> UserInfo:
     )
 
 
+def os_login() -> str:
+    """The login name of the person at the terminal (SPEC section 10: it names the User)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        return "admin"
+
+
 def acting_user(session: Session, login: str) -> UserInfo | None:
-    """The User for an OS login, or None when the login is not a Campus user."""
+    """The User for an OS login (``os_login()``), or None when the login is not a Campus user."""
     u = session.scalar(
         select(User).options(selectinload(User.rights)).where(User.username == login)
     )

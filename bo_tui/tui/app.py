@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from bo_tui.core import users as users_core
-from bo_tui.core.demo import os_login
+from bo_tui.core.users import os_login
 from bo_tui.store import Store
 from bo_tui.store.models import District
 

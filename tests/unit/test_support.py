@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 
 from bo_tui.core import support as sp
-from bo_tui.core.demo import load_reference, os_login
+from bo_tui.core.demo import load_reference
 from bo_tui.core.errors import Conflict, Forbidden, RuleViolation
+from bo_tui.core.users import os_login
 from bo_tui.store.models import District
 
 LOGIN = os_login()
