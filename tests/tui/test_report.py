@@ -241,3 +241,45 @@ async def test_quick_hold_toggles_reach_the_store_in_order():
         assert screen.holds == {key}
     with store.session() as s:
         assert s.scalars(select(SyncHold.staff_number)).all() == [key]
+
+
+def _reviewed(screen: ReportScreen) -> tuple[int, int]:
+    head = screen._lines["#report-head"]
+    part = head.split("reviewed ")[1].split(" ·")[0].replace("[b]", "").replace("[/b]", "")
+    done, total = part.split("/")
+    return int(done.replace(",", "")), int(total.replace(",", ""))
+
+
+async def test_R_SYNC_4_reviewed_counter_never_decreases_and_counts_only_rows_needing_review():
+    store = sync_store("report-reviewed", "validated")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(pilot)
+        # 23 rows in all; the 9 of Campus's own lists need no review.
+        assert sum(screen.counts.values()) == 23
+        assert _reviewed(screen) == (0, 14)
+        counts = []
+        for cat in ("campusStaffNotInHr", "campusDuplicateStaffNumbers", "demographicDifferences"):
+            screen.query_one(TabbedContent).active = f"tab-{cat}"
+            await table_read(pilot, screen.table(cat))
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            counts.append(_reviewed(screen)[0])
+        assert counts == [0, 0, 4]
+        # A filter, a new search, a reload: each re-reads the rows; none takes a review back.
+        await pilot.press("f", "down", "enter")  # only where SSN differs
+        await table_read(pilot, screen.active_table)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        counts.append(_reviewed(screen)[0])
+        screen.load_report()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        counts.append(_reviewed(screen)[0])
+        screen.query_one(TabbedContent).active = "tab-hrStaffNotInCampus"
+        await table_read(pilot, screen.table("hrStaffNotInCampus"))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        counts.append(_reviewed(screen)[0])
+        assert counts == [0, 0, 4, 4, 4, 7]
+        assert _reviewed(screen)[1] == 14
