@@ -13,7 +13,6 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..core import credentials as cred
-from ..core import notifications  # noqa: F401  (HR-Staff messages on staff changes, R-NOTE-1)
 from ..core.schemas import PositionIn, StaffMemberIn
 from ..store import Store
 from . import errors

@@ -14,6 +14,7 @@ from ..store.models import User, UserRight
 from ..store.models.integration import Message, Notification, NotificationRecipient
 from . import rights
 from .errors import FieldError, NotFound, RuleViolation
+from .staff_models import StaffResult
 
 HR_STAFF = "HR-Staff"
 HR_SYNC_COMMIT = "HR Sync Commit"
@@ -245,24 +246,32 @@ def mark_all_read(session: Session, username: str) -> int:
 
 
 # --- HR-Staff messages from the staff services (R-NOTE-1) ----------------------------------
-# The staff services ``emit`` after every change inside the caller's transaction; this listener
-# turns those events into HR-Staff messages, so every adapter (API, CLI, TUI, sync) sends them.
-# A bulk caller (the sync commit, which sends one "HR Sync Commit" message at its end) may set
-# ``session.info[QUIET_STAFF_EVENTS] = True`` to skip the per-staff messages.
+# The staff services call ``staff_changed`` after every change, inside the caller's transaction,
+# so every adapter (API, CLI, TUI) sends them. A bulk caller (the sync commit, which sends one
+# "HR Sync Commit" message at its end) sets ``session.info[QUIET_STAFF_EVENTS] = True`` on its
+# own session to skip the per-staff messages.
 
 QUIET_STAFF_EVENTS = "bo_tui.quiet_staff_events"
+STAFF_CREATED = "staff_created"
+STAFF_UPDATED = "staff_updated"
+POSITION_ADDED = "position_added"
+POSITIONS_UPDATED = "positions_updated"
 _EVENT_TEXT = {
-    "staff_created": "created",
-    "staff_updated": "updated",
-    "position_added": "district assignment added",
-    "positions_updated": "district assignments updated",
+    STAFF_CREATED: "created",
+    STAFF_UPDATED: "updated",
+    POSITION_ADDED: "district assignment added",
+    POSITIONS_UPDATED: "district assignments updated",
 }
 
 
-def on_staff_change(session: Session, event: str, result) -> None:
-    if session.info.get(QUIET_STAFF_EVENTS) or event not in _EVENT_TEXT:
+def staff_changed(session: Session, event: str, result: StaffResult) -> None:
+    """Tell the HR-Staff recipients what a staff service just did (``event``, one of the four
+    above; its ``result`` names the staff member, the areas changed and the warnings)."""
+    if event not in _EVENT_TEXT:
+        raise ValueError(f"unknown staff event {event!r}")
+    if session.info.get(QUIET_STAFF_EVENTS):
         return
-    if event == "staff_updated" and not result.changes:
+    if event == STAFF_UPDATED and not result.changes:
         return  # an update that changed nothing is no news
     what = _EVENT_TEXT[event]
     subject = f"HR system: staff member {result.staffNumber} {what}"
@@ -270,12 +279,3 @@ def on_staff_change(session: Session, event: str, result) -> None:
     lines = [f"Staff number: {result.staffNumber}", f"Changed: {areas}"]
     lines += [f"Warning: {w.field}: {w.message}" for w in result.warnings[:10]]
     publish(session, HR_STAFF, subject, "\n".join(lines))
-
-
-def _register() -> None:
-    from .staff_models import subscribe
-
-    subscribe(on_staff_change)
-
-
-_register()

@@ -11,12 +11,12 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..store.models import Position, Title
-from . import notifications  # noqa: F401  (HR-Staff messages on every staff change, R-NOTE-1)
+from . import notifications
 from .errors import FieldError, NotFound, RuleViolation
 from .identities import person_for_staff_number
 from .reference import lookup
 from .schemas import PositionIn, fields_of
-from .staff_models import StaffResult, emit
+from .staff_models import StaffResult
 
 _T = Position.__table__
 _INSERT = insert(_T)
@@ -289,7 +289,7 @@ def add_position(session: Session, staff_number: str, position: PositionIn) -> S
     result.titlesCreated = ensure_titles(session, rows)
     insert_positions(session, person_id, rows)
     result.mark("positions")
-    emit(session, "position_added", result)
+    notifications.staff_changed(session, notifications.POSITION_ADDED, result)
     return result
 
 
@@ -351,7 +351,7 @@ def update_positions(session: Session, staff_number: str, position: PositionIn) 
             ],
         )
     result = StaffResult(staffNumber=staff_number, personId=person_id, changes=["positions"])
-    emit(session, "positions_updated", result)
+    notifications.staff_changed(session, notifications.POSITIONS_UPDATED, result)
     return n
 
 

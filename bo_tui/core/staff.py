@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..store.crypto import mask_ssn, vault
 from ..store.models import Employment, Identity, Person, Position, User
 from . import households as hh
-from . import notifications  # noqa: F401  (HR-Staff messages on every staff change, R-NOTE-1)
+from . import notifications
 from .employments import apply_employments, insert_employments, list_employments
 from .errors import Conflict, FieldError, NotFound, RuleViolation
 from .identities import (
@@ -36,7 +36,7 @@ from .positions import (
 from .preferences import get_preferences
 from .reference import lookup
 from .schemas import StaffMemberIn, fields_of
-from .staff_models import CombinePreview, RuleWarning, StaffPage, StaffResult, StaffSummary, emit
+from .staff_models import CombinePreview, RuleWarning, StaffPage, StaffResult, StaffSummary
 
 _P = Person.__table__
 _I = Identity.__table__
@@ -202,7 +202,7 @@ def create_staff(
             result.mark("household")
         else:
             _household_warning_off(result)
-    emit(session, "staff_created", result)
+    notifications.staff_changed(session, notifications.STAFF_CREATED, result)
     return result
 
 
@@ -315,7 +315,7 @@ def update_staff(
         session, person_id, plan.household_id, payload.household, locations, today
     ):
         result.mark("household")
-    emit(session, "staff_updated", result)
+    notifications.staff_changed(session, notifications.STAFF_UPDATED, result)
     return result
 
 

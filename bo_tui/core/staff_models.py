@@ -3,7 +3,6 @@ result (R-POS-7 linked positions kept, R-HH-3/R-HH-4 household ignored) and chan
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -89,36 +88,7 @@ class CombinePreview(BaseModel):
         return self.model_dump()
 
 
-# --- the change hook -------------------------------------------------------------------------
-# Services call ``emit`` after a successful change, inside the caller's transaction, with one of
-# the events below. The HR-Staff notifications (R-NOTE-1) subscribe here, so the staff rules do
-# not need to know about notifications.
-EVENTS = ("staff_created", "staff_updated", "position_added", "positions_updated")
-StaffListener = Callable[[Any, str, StaffResult], None]
-_listeners: list[StaffListener] = []
-
-
-def subscribe(listener: StaffListener) -> None:
-    """Call ``listener(session, event, result)`` after every staff change (idempotent)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
-
-
-def unsubscribe(listener: StaffListener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
-
-
-def emit(session: Any, event: str, result: StaffResult) -> None:
-    for listener in tuple(_listeners):
-        listener(session, event, result)
-
-
 __all__ = [
-    "EVENTS",
-    "emit",
-    "subscribe",
-    "unsubscribe",
     "AREAS",
     "Area",
     "CombinePreview",
