@@ -10,10 +10,10 @@ import time
 import traceback
 
 import anyio
-from sqlalchemy.exc import OperationalError
 
 from ..core import errorlog
 from ..core.redact import redact_text
+from ..store import is_busy
 from .body import MAX_BODY
 
 log = logging.getLogger("bo_tui.api")
@@ -22,11 +22,6 @@ _CAPTURE = 1024 * 1024  # bytes of a failed request's body kept for its (redacte
 
 class BodyTooLarge(Exception):
     pass
-
-
-def _busy(exc: OperationalError) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "locked" in text or "busy" in text or "could not obtain lock" in text
 
 
 def _json_response(status: int, message: str, headers: list | None = None) -> tuple[dict, dict]:
@@ -121,7 +116,7 @@ class Boundary:
                     await send_wrapped(start)
                     await send_wrapped(body)
             except Exception as exc:
-                if isinstance(exc, OperationalError) and _busy(exc):
+                if is_busy(exc):
                     # Another writer held the store past the busy timeout: not the caller's
                     # fault and not a bug; a retry after a moment succeeds.
                     log.warning(

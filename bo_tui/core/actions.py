@@ -23,6 +23,8 @@ class Action(BaseModel):
     rule: str = ""
     # A refusal for want of a right (403) rather than for the state of things (409).
     forbidden: bool = False
+    # False: not offered here at all (reopen on an open case): a screen hides its key.
+    offered: bool = True
 
     def refusal(self) -> Conflict | Forbidden:
         """The error an adapter raises or prints when this action is asked for anyway."""

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.orm import Session
 
-from ..store.models import AssignmentCode, Gender, School, Title
+from ..store.models import AssignmentCode, District, Gender, School, Title
 
 _CACHE_KEY = "bo_tui.tx_cache"
 _S, _G, _AC, _TT = School.__table__, Gender.__table__, AssignmentCode.__table__, Title.__table__
@@ -67,6 +67,11 @@ event.listen(Session, "after_soft_rollback", _drop)
 
 
 # --- R-REF-1 lists -------------------------------------------------------------------------
+
+
+def district_name(session: Session) -> str | None:
+    """The district's name (None in an empty store)."""
+    return session.scalar(select(District.name).limit(1))
 
 
 def list_schools(session: Session) -> list[dict[str, str]]:

@@ -9,14 +9,13 @@ import signal
 from collections.abc import Callable
 
 import platformdirs
-from sqlalchemy import select
 from textual.app import App
 from textual.binding import Binding
 
+from bo_tui.core import reference
 from bo_tui.core import users as users_core
 from bo_tui.core.users import os_login
 from bo_tui.store import Store
-from bo_tui.store.models import District
 
 from .commands import ScreensProvider
 from .keymap import load_keymap
@@ -71,7 +70,7 @@ class BoTuiApp(App):
     def reload_user(self) -> None:
         with self.store.session() as session:
             self.user = users_core.acting_user(session, self.login)
-            district = session.scalar(select(District.name).limit(1))
+            district = reference.district_name(session)
         who = (
             f"{self.user.name} ({self.login})" if self.user else f"{self.login} (not a Campus user)"
         )

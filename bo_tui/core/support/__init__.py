@@ -3,6 +3,7 @@ their conversation and follow-ups, update requests and reports. Every service ta
 
 from __future__ import annotations
 
+from .actions import case_actions, case_list_actions, contact_actions, request_actions
 from .cases import (
     REOPEN_DAYS,
     add_message,
@@ -55,6 +56,10 @@ from .schemas import (
 )
 
 __all__ = [
+    "case_actions",
+    "case_list_actions",
+    "contact_actions",
+    "request_actions",
     "AGE_BUCKETS",
     "FILTER_OPS",
     "INACTIVITY_DAYS",

@@ -155,6 +155,7 @@ def access(session: Session, username: str) -> AccessOut:
         isTechnical=can_act and c.role == "technical",
         isSupportStaff=is_support_staff(user),
         reason=reason,
+        isUserAdmin=user is not None and user.active and rights.USER_ADMIN in user.right_names,
         contacts=tuple(f"{n} ({u}, {r})" for n, u, r in active_contacts(session)),
     )
 

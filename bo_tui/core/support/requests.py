@@ -12,6 +12,7 @@ from ...store.models import District
 from ...store.models.support import SupportUpdateRequest
 from ..errors import Conflict, FieldError, Forbidden, NotFound, RuleViolation
 from . import contacts
+from .actions import REQUEST_NEXT
 from .clock import utc
 from .schemas import (
     CANCELLED,
@@ -23,13 +24,6 @@ from .schemas import (
     VERSION_UPDATE,
     RequestOut,
 )
-
-_NEXT = {
-    REQUESTED: {REQ_SCHEDULED, COMPLETED, CANCELLED},
-    REQ_SCHEDULED: {REQ_SCHEDULED, COMPLETED, CANCELLED},
-    COMPLETED: set(),
-    CANCELLED: set(),
-}
 
 
 def _out(r: SupportUpdateRequest) -> RequestOut:
@@ -137,7 +131,7 @@ def set_request_status(
             )
     elif not who.isSupportStaff:
         raise Forbidden("only Campus Support schedules or completes an update request")
-    if status not in _NEXT[r.status]:
+    if status not in REQUEST_NEXT[r.status]:
         raise Conflict(f"update request {request_id} is {r.status}: it cannot become {status}")
     if status == REQ_SCHEDULED and scheduled_for is None:
         raise RuleViolation(

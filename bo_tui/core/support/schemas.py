@@ -160,6 +160,7 @@ class AccessOut(_Out):
     isTechnical: bool
     isSupportStaff: bool
     reason: str | None  # why not, listing the authorized contacts (R-SUP-2)
+    isUserAdmin: bool = False  # manages the authorized contacts (R-SUP-1)
     contacts: tuple[str, ...]
 
 

@@ -65,6 +65,19 @@ class SyncInfo(BaseModel):
     guardConfirmedBy: str | None = None
     summary: dict | None = None
 
+    @property
+    def changes_by_itself(self) -> bool:
+        """The HR system may be transferring, or a commit job applying: screens watch it."""
+        return self.state in (TRANSFERRING, COMMITTING)
+
+    @property
+    def committing(self) -> bool:
+        return self.state == COMMITTING
+
+    @property
+    def committed(self) -> bool:
+        return self.state == COMMITTED
+
 
 def info(run: SyncRun | None) -> SyncInfo:
     if run is None:
@@ -135,6 +148,25 @@ NEXT_STEP = {
 STOPPED_JOB = frozenset({"failed", "interrupted"})
 
 
+# The wizard's steps (SPEC section 10), and the step each state is at: the ones before it are
+# done, and a committed sync has done them all.
+WIZARD_STEPS = ("check", "start", "transfer", "end", "validate", "review", "commit")
+_STEP_OF_STATE = {
+    NONE: "check",
+    TRANSFERRING: "transfer",
+    TRANSFERRED: "validate",
+    VALIDATED: "review",
+    COMMITTING: "commit",
+    COMMITTED: "commit",
+}
+
+
+def wizard_step(info: SyncInfo) -> tuple[str, bool]:
+    """(the step the sync is at, whether every step is done)."""
+    state = info.state if info.syncId is not None else NONE
+    return _STEP_OF_STATE[state], state == COMMITTED
+
+
 def describe(info: SyncInfo) -> str:
     """The sync's state in the user's words."""
     if info.syncId is None or info.state == NONE:
@@ -203,6 +235,7 @@ def sync_actions(
                 key=key,
                 verb=verb,
                 enabled=not reason,
+                offered=state in POSSIBLE_IN[action_id],
                 reason=reason,
                 rule=rule,
                 forbidden=forbidden,

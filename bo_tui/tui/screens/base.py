@@ -3,6 +3,7 @@ acting user's rights, and a helper that runs store reads in workers so no screen
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -49,6 +50,25 @@ class BaseScreen(Screen):
 
     def action_back(self) -> None:
         self.app.open_screen("home")
+
+    def disabled_reason(self, action: str) -> str | None:
+        """Why ``action`` is shown but not possible now (a screen asks the core's actions)."""
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        # A key whose action is not possible now says why, never nothing (SPEC section 10):
+        # Textual skips a disabled binding and lets the key bubble up to here.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            name = binding.action.split("(", 1)[0]
+            if self.check_action(name, ()) is not None:
+                continue
+            reason = self.disabled_reason(name)
+            if reason:
+                event.stop()
+                self.notify(
+                    reason, title=f"{binding.description}: not now", severity="warning", timeout=5
+                )
+                return
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # One place turns a failed store read or write into a visible, calm error.

@@ -9,15 +9,15 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from bo_tui.core import rights
 from bo_tui.core import support as sp
+from bo_tui.core.actions import Action, by_id
+from bo_tui.store import Session
 
 from ..widgets.support_forms import Field, SupportForm
 from .base import BaseScreen
@@ -31,10 +31,11 @@ SORTS = (
     ("number", "case number"),
     ("status", "status"),
 )
+# Which tab offers which of the core's actions (the others are hidden on that tab).
 _TAB_ACTIONS = {
-    "contacts": {"add_contact", "edit_contact", "remove_contact", "deactivate", "reactivate"},
-    "cases": {"new_case", "open_case", "filter", "clear_filter", "open_only", "sort"},
-    "requests": {"new_request", "schedule_request", "complete_request", "cancel_request"},
+    "contacts": {a.id for a in sp.contact_actions(None, None)},
+    "cases": {a.id for a in sp.case_list_actions(None, has_cases=False, filtered=False)},
+    "requests": {a.id for a in sp.request_actions(None, None)},
     "reports": set(),
 }
 
@@ -272,40 +273,32 @@ class SupportScreen(SupportBase):
 
     _binding_state: tuple = ()
 
+    def tab_actions(self, tab: str | None = None) -> dict[str, Action]:
+        """The core's actions of a tab (R-SUP-*), for the selected contact, case or request."""
+        who = self.access
+        tab = tab or self.tab
+        if tab == "contacts":
+            acts = sp.contact_actions(who, self.current_contact())
+        elif tab == "cases":
+            acts = sp.case_list_actions(
+                who, has_cases=bool(self.cases), filtered=bool(self.conditions or self.open_only)
+            )
+        elif tab == "requests":
+            acts = sp.request_actions(who, self.current_request())
+        else:
+            acts = []
+        return by_id(acts)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         for tab, actions in _TAB_ACTIONS.items():
             if action in actions and tab != self.tab:
                 return False
-        who = self.access
-        if action in _TAB_ACTIONS["contacts"]:
-            if not self.can(rights.USER_ADMIN):
-                return None
-            c = self.current_contact()
-            if action in {"edit_contact", "remove_contact"}:
-                return c is not None or None
-            if action == "deactivate":
-                return (c is not None and not c.deactivated) or None
-            if action == "reactivate":
-                return (c is not None and (c.deactivated or c.flagged)) or None
-        if action in {"open_case", "filter", "clear_filter", "open_only", "sort"}:
-            if who is None or not (who.canAct or who.isSupportStaff):
-                return None
-            if action == "open_case":
-                return bool(self.cases) or None
-            if action == "clear_filter":
-                return bool(self.conditions or self.open_only) or None
-        if action == "new_case":
-            return who is not None or None
-        if action == "new_request":
-            return (who is not None and who.isTechnical) or None
-        if action in {"schedule_request", "complete_request", "cancel_request"}:
-            r = self.current_request()
-            if r is None or r.status not in ("Requested", "Scheduled") or who is None:
-                return None
-            if action == "cancel_request":
-                return (who.isTechnical or who.isSupportStaff) or None
-            return who.isSupportStaff or None
-        return True
+        act = self.tab_actions().get(action)
+        return True if act is None or act.enabled else None
+
+    def disabled_reason(self, action: str) -> str | None:
+        act = self.tab_actions().get(action)
+        return act.reason if act is not None and not act.enabled else None
 
     # -- loading --------------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -908,29 +901,24 @@ class CaseDetailScreen(SupportBase):
             box.mount_all(widgets)
         self.refresh_bindings()
 
+    def case_actions(self) -> dict[str, Action]:
+        if self.case is None or self.access is None:
+            return {}
+        return by_id(sp.case_actions(self.case, self.access, self.app.now()))
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in {"back"}:
+        if action not in self._case_actions:
             return True
-        d, who = self.case, self.access
-        if d is None or who is None:
-            return None if action in self._case_actions else True
-        closed = d.row.status == "Closed"
-        waiting = d.row.awaitingTransition
-        if action == "transition":
-            return (waiting and (who.canAct or who.isSupportStaff)) or False
-        if waiting and action in self._case_actions:
+        act = self.case_actions().get(action)
+        if act is None:  # still loading
             return None
-        if action == "reply":
-            return (who.canAct and not closed) or None
-        if action == "support_reply":
-            return (who.isSupportStaff and not closed) or False
-        if action == "status":
-            return who.isSupportStaff or False
-        if action == "close_case":
-            return (who.canAct and not closed) or (False if closed else None)
-        if action == "reopen":
-            return (who.canAct and closed) or (None if closed else False)
-        return True
+        if not act.offered:
+            return False
+        return True if act.enabled else None
+
+    def disabled_reason(self, action: str) -> str | None:
+        act = self.case_actions().get(action)
+        return act.reason if act is not None and not act.enabled else None
 
     _case_actions = frozenset(
         {"reply", "support_reply", "status", "close_case", "reopen", "transition"}

@@ -16,8 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from bo_tui.core import rights
 from bo_tui.core import sync as sync_core
+from bo_tui.core.actions import Action, by_id
 from bo_tui.core.errors import CoreError
 from bo_tui.core.sync import states
 from bo_tui.core.sync.commit import result as commit_result
@@ -27,23 +27,15 @@ from ..widgets.big_table import BigTable, Column, Row
 from .base import BaseScreen
 from .sync_modals import CheckCampusModal, CommitConfirmModal, PathSuggester, list_source
 
-STEPS = (
-    ("check", "Check"),
-    ("start", "Start"),
-    ("transfer", "Transfer"),
-    ("end", "End"),
-    ("validate", "Validate"),
-    ("review", "Review"),
-    ("commit", "Commit"),
-)
-# The step each state is at (the ones before it are done).
-STEP_OF_STATE = {
-    states.NONE: "check",
-    states.TRANSFERRING: "transfer",
-    states.TRANSFERRED: "validate",
-    states.VALIDATED: "review",
-    states.COMMITTING: "commit",
-    states.COMMITTED: "commit",
+# The wizard's steps as the bar shows them (the core says which one the sync is at).
+STEP_TITLES = {
+    "check": "Check",
+    "start": "Start",
+    "transfer": "Transfer",
+    "end": "End",
+    "validate": "Validate",
+    "review": "Review",
+    "commit": "Commit",
 }
 SYNC_COMMIT_LIMIT = 500  # R-SYNC-6: above this, the commit job is the better way
 OUTCOME_COLUMNS = [
@@ -51,21 +43,32 @@ OUTCOME_COLUMNS = [
     Column("outcome", "Outcome", 8),
     Column("message", "Reason", 120),
 ]
-# The guidance under the status, per state: what to do next and with which key.
-NEXT = {
-    states.NONE: "Check Campus data [b]c[/b] until it is clean, then Start Transfer [b]s[/b].",
-    states.TRANSFERRING: (
-        "Transfer the HR staff: type the path of an HR file (JSON or CSV) below and press Enter "
-        "[b]f[/b], or let the HR system call the API. End Transfer [b]e[/b] once data arrived."
-    ),
-    states.TRANSFERRED: "Validate [b]v[/b] to compare the HR staff with Campus.",
-    states.VALIDATED: (
-        "Review the report [b]o[/b] (hold back staff with space), then Commit [b]m[/b] or "
-        "Submit Commit Job [b]b[/b]. Campus changed? Validate again [b]v[/b]. HR data changed? "
-        "Restart Transfer [b]r[/b]."
-    ),
-    states.COMMITTING: "The commit job is running; progress below.",
-    states.COMMITTED: "The last sync is committed. Start a new one with [b]s[/b].",
+# This screen's actions by the core's action ids (R-SYNC-13); the rest are always possible.
+CORE_ACTION = {
+    "check": "check",
+    "start": "start",
+    "transfer_file": "transfer",
+    "end": "end",
+    "validate": "validate",
+    "review": "review",
+    "commit": "commit",
+    "submit_job": "submit_job",
+    "restart": "restart",
+    "resume": "resume",
+}
+# How the "what now" line names a step the core offers (reads first, then writes).
+WHAT_NOW = {
+    "check": "Check Campus data",
+    "transfer": "type the path of an HR file (JSON or CSV) below and press Enter, or let the "
+    "HR system call the API",
+    "end": "End Transfer once the data arrived",
+    "validate": "Validate, to compare the HR staff with Campus",
+    "review": "Review the report (hold back staff with space)",
+    "commit": "Commit",
+    "submit_job": "Submit Commit Job",
+    "restart": "Restart Transfer",
+    "resume": "Resume the stopped commit job (nothing is applied twice)",
+    "start": "Start Transfer",
 }
 
 
@@ -114,6 +117,7 @@ class SyncScreen(BaseScreen):
         self.info: sync_core.SyncInfo | None = None
         self.job: sync_core.JobStatus | None = None
         self.held = 0
+        self.actions: dict[str, Action] = {}
         self.busy: str | None = None  # what runs now ("transfer", "validate", …)
         self.job_id: int | None = None
         self.result: sync_core.CommitResult | None = None
@@ -149,10 +153,6 @@ class SyncScreen(BaseScreen):
     def on_mount(self) -> None:
         for w in ("#sync-transfer", "#sync-transfer-bar", "#sync-job", "#sync-outcome"):
             self.query_one(w).display = False
-        if not self.can(rights.BOI_ADMIN):
-            self.query_one("#sync-refused", Static).update(
-                f"Read only: {escape(self.why_not(rights.BOI_ADMIN))}"
-            )
         self._poll_timer = self.set_interval(1.0, self._poll, pause=True)
         self.load_state()
 
@@ -163,7 +163,7 @@ class SyncScreen(BaseScreen):
 
     def _poll(self) -> None:
         # While the API (or a file) is filling the sync, or a job runs: a live count.
-        if self.info and self.info.state in (states.TRANSFERRING, states.COMMITTING):
+        if self.info and self.info.changes_by_itself:
             self.load_state()
 
     @work(thread=True, exclusive=True, group="sync-state", exit_on_error=False)
@@ -171,13 +171,21 @@ class SyncScreen(BaseScreen):
         app = self.app
         with app.store.session() as s:
             st = sync_core.status(s)
-            held = len(states.held_staff(s, st.sync.syncId)) if st.sync.syncId else 0
-        app.call_from_thread(self.show_state, st, held)
+            acts = states.actions(s, user=app.user, login=app.login)
+            # What the commit would apply now: the counts its confirmation and job use.
+            counts = sync_core.guard_counts(s) if by_id(acts)["commit"].offered else None
+        app.call_from_thread(self.show_state, st, acts, counts)
 
-    def show_state(self, st: sync_core.SyncStatus, held: int) -> None:
-        self.info, self.job, self.held = st.sync, st.job, held
+    def show_state(
+        self,
+        st: sync_core.SyncStatus,
+        acts: list[Action],
+        counts: sync_core.GuardCounts | None = None,
+    ) -> None:
+        self.info, self.job, self.actions = st.sync, st.job, by_id(acts)
+        self.held = counts.held if counts else 0
         info = self.info
-        self._show_steps(info.state)
+        self._show_steps(info)
         t = Table.grid(padding=(0, 2))
         for _ in range(5):
             t.add_column()
@@ -196,55 +204,70 @@ class SyncScreen(BaseScreen):
             f"[b]{info.state.upper()}[/b]",
         )
         out = t
-        if info.state == states.VALIDATED:
+        if counts is not None:
             v = Table.grid(padding=(0, 2))
             for _ in range(5):
                 v.add_column()
             v.add_row(
-                "[b]Creates[/b]",
-                "[b]Changes[/b]",
-                "[b]Held[/b]",
+                "[b]To create[/b]",
+                "[b]To change[/b]",
+                "[b]Held back[/b]",
                 "[b]Campus staff[/b]",
                 "[b]Validated (UTC)[/b]",
             )
             v.add_row(
-                f"{info.creates:,}",
-                f"{info.changes:,}",
-                f"{held:,}",
-                f"{info.campusStaff:,}",
+                f"{counts.creates:,}",
+                f"{counts.changes:,}",
+                f"{counts.held:,}",
+                f"{counts.campusStaff:,}",
                 _when(info.validatedAt),
             )
             out = Group(t, "", v)
         self.query_one("#sync-status", Static).update(out)
-        self.query_one("#sync-next", Static).update(NEXT.get(info.state, ""))
-        transferring = info.state == states.TRANSFERRING
-        self.query_one("#sync-transfer").display = transferring
-        committing = info.state == states.COMMITTING or (
+        self.query_one("#sync-next", Static).update(self._what_now())
+        blocked = next((a for a in acts if a.forbidden), None)
+        self.query_one("#sync-refused", Static).update(
+            escape(f"Read only: {blocked.reason}.") if blocked else ""
+        )
+        self.query_one("#sync-transfer").display = self.actions["transfer"].offered
+        committing = info.committing or (
             self.busy == "commit" or (self.job_id is not None and self.result is None)
         )
         self.query_one("#sync-job").display = committing
-        if info.state == states.COMMITTING and self.job is not None:
+        if info.committing and self.job is not None:
             self.job_id = self.job.jobId
             self._show_job(self.job)
-        if info.state == states.COMMITTED and self.job_id is not None and self.result is None:
+        if info.committed and self.job_id is not None and self.result is None:
             self.load_result(self.job_id)
-        elif info.state == states.COMMITTED and self.result is None and self.job is not None:
+        elif info.committed and self.result is None and self.job is not None:
             self.query_one("#sync-result", Static).update(
                 f"Last commit job {self.job.jobId}: {escape(self.job.message or self.job.status)} "
                 f"(finished {_when(self.job.finishedAt)}). Failures are in the error log [b]l[/b]."
             )
-        if info.state in (states.TRANSFERRING, states.COMMITTING):
+        if info.changes_by_itself:
             self._poll_timer.resume()
         else:
             self._poll_timer.pause()
         self.refresh_bindings()
 
-    def _show_steps(self, state: str) -> None:
-        at = STEP_OF_STATE.get(state, "start")
-        names = [k for k, _ in STEPS]
+    def _what_now(self) -> str:
+        """The steps the core offers now, with their keys (R-SYNC-13); or why none."""
+        offered = [
+            a for a in self.actions.values() if a.enabled and a.id in WHAT_NOW and a.id != "check"
+        ]
+        if not offered:
+            if self.info and self.info.committing:
+                return "The commit job is running; progress below."
+            return ""
+        steps = [f"{WHAT_NOW[a.id]} [b]{a.key}[/b]" for a in offered]
+        return "Now: " + " · ".join(steps) + "."
+
+    def _show_steps(self, info: sync_core.SyncInfo) -> None:
+        at, all_done = states.wizard_step(info)
+        names = list(STEP_TITLES)
         parts = []
-        for key, label in STEPS:
-            if state == states.COMMITTED or names.index(key) < names.index(at):
+        for key, label in STEP_TITLES.items():
+            if all_done or names.index(key) < names.index(at):
                 parts.append(f"[green]✓ {label}[/green]")
             elif key == at:
                 parts.append(f"[reverse b] {label} [/reverse b]")
@@ -252,36 +275,38 @@ class SyncScreen(BaseScreen):
                 parts.append(f"[dim]{label}[/dim]")
         self.query_one("#sync-steps", Static).update(" › ".join(parts))
 
+    def _core_action(self, action: str) -> Action | None:
+        core_id = CORE_ACTION.get(action)
+        return self.actions.get(core_id) if core_id else None
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        state = self.info.state if self.info else None
-        if action in ("back", "error_log", "check"):
+        if action not in CORE_ACTION:
             return True
-        if state is None:
+        act = self._core_action(action)
+        if act is None:  # the state is still loading
+            return action == "check"
+        if not act.offered:
             return False
-        allowed = {
-            "start": state in (states.NONE, states.COMMITTED),
-            "transfer_file": state == states.TRANSFERRING,
-            "end": state == states.TRANSFERRING,
-            "validate": state in (states.TRANSFERRED, states.VALIDATED),
-            "review": state in (states.VALIDATED, states.COMMITTING, states.COMMITTED)
-            and bool(self.info and self.info.summary),
-            "commit": state == states.VALIDATED,
-            "submit_job": state == states.VALIDATED,
-            "restart": state in (states.TRANSFERRING, states.TRANSFERRED, states.VALIDATED),
-            "resume": self._job_stopped,
-        }.get(action, True)
-        if not allowed:
-            return False
-        if action == "end" and not (self.info and self.info.transferred):
-            return None  # R-SYNC-3: shown, but only once data arrived
-        if self.busy and action != "review":
+        if not act.enabled:
+            return None  # shown, and a press says why (R-SYNC-13)
+        if self.busy and action not in ("review", "check"):
             return None
         return True
 
-    def _may_write(self) -> bool:
-        if self.can(rights.BOI_ADMIN):
+    def disabled_reason(self, action: str) -> str | None:
+        act = self._core_action(action)
+        if act is not None and not act.enabled:
+            return act.reason
+        if self.busy:
+            return f"wait until the {self.busy} has finished"
+        return None
+
+    def _may(self, core_id: str) -> bool:
+        """Whether the core allows the step now; if not, the user is told why (R-SYNC-13)."""
+        act = self.actions.get(core_id)
+        if act is None or act.enabled:
             return True
-        self.notify(self.why_not(rights.BOI_ADMIN), title="Not allowed", severity="warning")
+        self.notify(act.reason, title=f"{act.label}: not now", severity="warning")
         return False
 
     def _wait_busy(self) -> bool:
@@ -344,7 +369,7 @@ class SyncScreen(BaseScreen):
     # --- start, end, restart, validate ---------------------------------------------------------
 
     def _step(self, what: str, text: str, fn) -> None:
-        if not self._may_write() or self._wait_busy():
+        if not self._may(what) or self._wait_busy():
             return
         self._begin(what, text)
         self.run_step(what, fn)
@@ -386,9 +411,6 @@ class SyncScreen(BaseScreen):
         self._step("start", "Starting…", lambda s: sync_core.start(s, login))
 
     def action_end(self) -> None:
-        if not (self.info and self.info.transferred):
-            self.notify("End Transfer is possible once data was transferred.", severity="warning")
-            return
         self._step("end", "Ending the transfer…", sync_core.end)
 
     def action_restart(self) -> None:
@@ -436,7 +458,7 @@ class SyncScreen(BaseScreen):
         super().action_back()
 
     def _transfer(self, raw: str) -> None:
-        if not self._may_write() or self._wait_busy():
+        if not self._may("transfer") or self._wait_busy():
             return
         path = Path(raw).expanduser()
         if not path.is_file():
@@ -494,7 +516,7 @@ class SyncScreen(BaseScreen):
         self._ask_commit(background=True)
 
     def _ask_commit(self, *, background: bool) -> None:
-        if not self._may_write() or self._wait_busy():
+        if not self._may("submit_job" if background else "commit") or self._wait_busy():
             return
         self._begin("guard", "Counting what the commit would change…")
         self.load_guard(background)
@@ -576,17 +598,8 @@ class SyncScreen(BaseScreen):
                 "Resume it with [b]x[/b] (nothing is applied twice)."
             )
 
-    @property
-    def _job_stopped(self) -> bool:
-        return (
-            self.info is not None
-            and self.info.state == states.COMMITTING
-            and self.job is not None
-            and self.job.status in ("failed", "interrupted")
-        )
-
     def action_resume(self) -> None:
-        if not self._may_write() or not self._job_stopped or self._wait_busy():
+        if not self._may("resume") or self._wait_busy():
             return
         self._rate = None
         self._begin("commit", "")

@@ -9,60 +9,34 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__
-from .core.errors import CoreError
-from .store import Store, StoreError, resolve_url
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A usage error: bad flag value, unreadable file (exit 2)."""
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"bo-tui: error: {message}", file=sys.stderr)
-    return code
-
-
-def open_store(args: argparse.Namespace) -> Store:
-    return Store(args.db)
-
-
-def print_json(doc) -> None:
-    json.dump(doc, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
-
-
-def progress_line(label: str) -> Callable[[int, int], None]:
-    """A progress callback that redraws one line on stderr, only when it is a terminal."""
-    if not sys.stderr.isatty():
-        return lambda done, total: None
-
-    def show(done: int, total: int) -> None:
-        pct = f"{100 * done // total:3d}%" if total else ""
-        end = "\n" if total and done >= total else ""
-        sys.stderr.write(f"\r{label}: {done:,}/{total:,} {pct}{end}")
-        sys.stderr.flush()
-
-    return show
-
+from .. import __version__
+from ..core.errors import CoreError
+from ..store import Store, StoreError, resolve_url
+from .common import (
+    EXIT_DATA,
+    EXIT_OK,
+    UsageError,
+    fail,
+    open_store,
+    print_json,
+    progress_line,
+)
+from .sync import add_parsers as add_sync_parsers
 
 # --- commands ---------------------------------------------------------------------------
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from .tui.app import run_app
+    from ..tui.app import run_app
 
     store = open_store(args)
     return run_app(store)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .core.demo import build_demo
+    from ..core.demo import build_demo
 
     if args.staff < 0:
         raise UsageError("--staff must be 0 or more")
@@ -84,7 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _resume_commit_jobs(store: Store) -> None:
     """R-SYNC-11: interrupted commit jobs resume when ``serve`` starts."""
-    from .core import sync as jobs
+    from ..core import sync as jobs
 
     taken = jobs.resume(store, background=True)
     if taken:
@@ -95,8 +69,8 @@ def _resume_commit_jobs(store: Store) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .api.server import serve
-    from .core import credentials as cred
+    from ..api.server import serve
+    from ..core import credentials as cred
 
     if not 0 < args.port < 65536:
         raise UsageError("--port must be from 1 to 65535")
@@ -152,7 +126,7 @@ def _print_credentials(c, rotated: bool) -> None:
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
-    from .core import credentials as cred
+    from ..core import credentials as cred
 
     store = open_store(args)
     rotated = args.action == "rotate"
@@ -188,7 +162,7 @@ def _date_arg(flag: str, value: str | None):
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    from .core import errorlog
+    from ..core import errorlog
 
     flt = errorlog.ErrorFilter(
         date_from=_date_arg("--since", args.since),
@@ -239,8 +213,8 @@ def cmd_errors(args: argparse.Namespace) -> int:
 
 
 def cmd_preferences(args: argparse.Namespace) -> int:
-    from .core import preferences as prefs
-    from .core.errors import RuleViolation
+    from ..core import preferences as prefs
+    from ..core.errors import RuleViolation
 
     valid = ", ".join(prefs.valid_names())
     changes: dict[str, str] = {}
@@ -273,208 +247,8 @@ def cmd_preferences(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- check and sync (SPEC section 6, R-SYNC-*) --------------------------------------------
-
-
-def _who() -> str:
-    from .core.users import os_login
-
-    return os_login()
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from .core.sync import check_campus
-
-    store = open_store(args)
-    with store.transaction() as session:
-        result = check_campus(session)
-    if args.json:
-        print_json(result.as_dict())
-    else:
-        print(f"Campus staff with duplicate staff numbers: {len(result.duplicateStaffNumbers):,}")
-        for r in result.duplicateStaffNumbers:
-            print(
-                f"  {r.staffNumber!r:<14} {r.lastName or ''}, {r.firstName or ''} (person {r.personId})"
-            )
-        print(f"Campus staff with no staff number: {len(result.noStaffNumber):,}")
-        for r in result.noStaffNumber:
-            print(f"  {r.lastName or ''}, {r.firstName or ''} (person {r.personId})")
-    return EXIT_OK if result.ok else EXIT_DATA
-
-
-def _print_commit(res) -> None:
-    print(
-        f"Commit: {res.applied:,} applied, {len(res.failures):,} failed, {res.skipped:,} unchanged"
-        + (f", {len(res.held):,} held" if res.held else "")
-    )
-    for f in res.failures[:20]:
-        print(f"  {f.staffNumber}: {f.message}")
-    if len(res.failures) > 20:
-        print(f"  … and {len(res.failures) - 20:,} more (bo-tui errors)")
-
-
-def _run_commit(store: Store, *, job: bool, force: bool):
-    from .core import sync as jobs
-    from .core.sync.commit import commit, result
-
-    who = _who()
-    if not job:
-        return commit(store, who, force=force, progress=progress_line("commit"))
-    job_id = jobs.submit_commit_job(store, who, force=force)
-    show = progress_line(f"commit job {job_id}")
-    while not jobs.wait(job_id, 0.25):
-        with store.transaction() as session:
-            st = jobs.job_status(session, job_id)
-        show(st.processed, st.total)
-    with store.transaction() as session:
-        st = jobs.job_status(session, job_id)
-        if st.status != "completed":
-            raise UsageError(f"commit job {job_id} {st.status}: {st.message or ''}".strip())
-        show(st.total, st.total)
-        return result(session, job_id)
-
-
-def cmd_sync_run(args: argparse.Namespace) -> int:
-    from .core import sync
-    from .core.sync import export, files
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise UsageError(f"{args.file}: no such file")
-    if args.report:
-        try:
-            export.format_of(args.report)
-        except ValueError as exc:
-            raise UsageError(f"--report: {exc}") from None
-    if (args.job or args.force) and not args.commit:
-        raise UsageError("--job and --force go with --commit")
-    try:
-        files.pool_workers()  # a bad BO_TUI_WORKERS fails here, before a sync is started
-    except CoreError as exc:
-        raise UsageError(exc.message) from None
-    store = open_store(args)
-    with store.transaction() as session:
-        sync.start(session, _who())
-    moved = sync.transfer_file(store, path, progress=progress_line("transfer"))
-    with store.transaction() as session:
-        sync.end(session)
-    with store.transaction() as session:
-        rep = sync.validate(session, details=False)
-        if args.report:
-            export.export(session, args.report)
-    result = _run_commit(store, job=args.job, force=args.force) if args.commit else None
-    transfer = {
-        "accepted": moved.accepted,
-        "rejected": moved.rejectedCount,
-        "firstRejected": [r.model_dump() for r in moved.rejected[:50]],
-    }
-    if args.json:
-        with store.transaction() as session:
-            extra = {"transfer": transfer, "commit": result.as_dict() if result else None}
-            export.export_json(session, sys.stdout, extra=extra)
-    else:
-        print(f"Transfer: {moved.accepted:,} staged, {moved.rejectedCount:,} rejected")
-        for r in moved.rejected[:20]:
-            where = "; ".join(
-                (
-                    f"line {e['line']}"
-                    + (f", column {e['column']}" if e.get("column") else "")
-                    + ": "
-                    if e.get("line")
-                    else ""
-                )
-                + f"{e['field']}: {e['message']}"
-                for e in r.errors[:3]
-            )
-            print(f"  {r.staffNumber or '(no staffNumber)'}: {where}")
-        _print_summary(rep.summary)
-        if args.report:
-            print(f"Report written to {args.report}")
-        if result is not None:
-            _print_commit(result)
-        else:
-            print("The sync is validated: review it in the TUI, then commit (bo-tui sync commit).")
-    return EXIT_DATA if moved.rejectedCount or (result and result.failures) else EXIT_OK
-
-
-def _print_summary(summary: dict) -> None:
-    from .core.sync.export import FIELD_LABELS, SUMMARY_LABELS
-
-    demo = summary["demographicDifferences"]
-    print(f"{SUMMARY_LABELS['demographicDifferences']}: {demo['total']:,}")
-    print("  " + ", ".join(f"{FIELD_LABELS[k]} {v:,}" for k, v in demo["fields"].items()))
-    for key, label in SUMMARY_LABELS.items():
-        if key != "demographicDifferences":
-            print(f"{label}: {summary[key]:,}")
-
-
-def cmd_sync_commit(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    result = _run_commit(store, job=args.job, force=args.force)
-    if args.json:
-        print_json(result.as_dict())
-    else:
-        _print_commit(result)
-    return EXIT_DATA if result.failures else EXIT_OK
-
-
-def cmd_sync_status(args: argparse.Namespace) -> int:
-    from .core.sync import status
-
-    store = open_store(args)
-    with store.transaction() as session:
-        st = status(session)
-    if args.json:
-        print_json(st.as_dict())
-        return EXIT_OK
-    s = st.sync
-    print(
-        f"Sync: {s.state}"
-        + (f" (#{s.syncId}, started by {s.startedBy} at {s.startedAt})" if s.syncId else "")
-    )
-    if s.syncId:
-        print(f"  transferred {s.transferred:,}, rejected {s.rejected:,}")
-        if s.summary:
-            print(
-                f"  validated at {s.validatedAt}: {s.creates:,} to create, {s.changes:,} to change"
-            )
-    j = st.job
-    if j:
-        print(
-            f"Last commit job: #{j.jobId} {j.status}, {j.processed:,}/{j.total:,} processed, "
-            f"{j.failures:,} failed, started {j.startedAt}"
-            + (f", finished {j.finishedAt}" if j.finishedAt else "")
-        )
-        if j.message:
-            print(f"  {j.message}")
-    return EXIT_OK
-
-
-def cmd_sync_resume(args: argparse.Namespace) -> int:
-    from .core.sync import resume
-
-    store = open_store(args)
-    taken = resume(store, progress=progress_line("resume"))
-    print(
-        f"Resumed commit job(s): {', '.join(map(str, taken))}"
-        if taken
-        else "No interrupted commit job."
-    )
-    return EXIT_OK
-
-
-def cmd_sync_restart(args: argparse.Namespace) -> int:
-    from .core.sync import restart
-
-    store = open_store(args)
-    with store.transaction() as session:
-        info = restart(session)
-    print(f"Sync #{info.syncId} restarted: transferring, staged data discarded.")
-    return EXIT_OK
-
-
 def cmd_key_rotate(args: argparse.Namespace) -> int:
-    from .core import keys
+    from ..core import keys
 
     store = open_store(args)
     result = keys.rotate(store)
@@ -555,43 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--json", action="store_true", help="print one JSON document")
     pr.set_defaults(func=cmd_preferences)
 
-    ck = sub.add_parser("check", help="Check Campus Data: duplicate and missing staff numbers")
-    ck.add_argument("--json", action="store_true", help="print one JSON document")
-    ck.set_defaults(func=cmd_check)
-
-    sy = sub.add_parser(
-        "sync", help="staff synchronization from an HR file; commit, status, resume"
-    )
-    sy.set_defaults(func=lambda a: (sy.print_help(), EXIT_USAGE)[1])
-    sys_ = sy.add_subparsers(dest="sync_command", metavar="SUBCOMMAND")
-    run = sys_.add_parser("run", help="start, transfer FILE (JSON or CSV), end, validate; --commit")
-    run.add_argument(
-        "file", metavar="FILE", help="HR export: a JSON array or the CSV of SPEC section 9"
-    )
-    run.add_argument("--commit", action="store_true", help="also commit (else review in the TUI)")
-    run.add_argument("--job", action="store_true", help="commit as a background job, with progress")
-    run.add_argument("--force", action="store_true", help="confirm past the mass-change guard")
-    run.add_argument(
-        "--report", metavar="OUT", help="write the report: OUT.json, OUT.csv or OUT.pdf"
-    )
-    run.add_argument(
-        "--json", action="store_true", help="print the report and commit result as JSON"
-    )
-    run.set_defaults(func=cmd_sync_run)
-    co = sys_.add_parser("commit", help="commit the open, validated sync")
-    co.add_argument("--job", action="store_true", help="as a background job, with progress")
-    co.add_argument("--force", action="store_true", help="confirm past the mass-change guard")
-    co.add_argument("--json", action="store_true", help="print the commit result as JSON")
-    co.set_defaults(func=cmd_sync_commit)
-    stt = sys_.add_parser("status", help="the sync's state and the last commit job")
-    stt.add_argument("--json", action="store_true", help="print one JSON document")
-    stt.set_defaults(func=cmd_sync_status)
-    sys_.add_parser("resume", help="resume interrupted commit jobs").set_defaults(
-        func=cmd_sync_resume
-    )
-    sys_.add_parser("restart", help="back to transferring, staged data discarded").set_defaults(
-        func=cmd_sync_restart
-    )
+    add_sync_parsers(sub)
 
     k = sub.add_parser("key", help="the data key that encrypts SSNs and the client secret")
     ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -631,14 +369,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _unexpected(exc: BaseException) -> str:
-    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+    from ..store import failure_kind
 
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        kind = type(exc.orig).__name__
-    elif isinstance(exc, SQLAlchemyError):
-        kind = type(exc).__name__
-    else:
-        kind = type(exc).__name__
+    kind = failure_kind(exc)
     hint = ""
     if "IntegrityError" in kind or "OperationalError" in kind:
         hint = "; the store may be from another version of bo-tui or in use elsewhere"
