@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..core import credentials as cred
-from ..core.schemas import PositionIn, StaffMemberIn
+from ..core.schemas import Position, StaffMemberCreate, StaffMemberUpdate
 from ..store import Store
 from . import errors
 from .auth import router as auth_router
@@ -32,9 +32,28 @@ The district side of the Business Office Integration: the HR system sends its st
    `grant_type=client_credentials&client_id=…&client_secret=…` (or HTTP Basic).
 2. Send `Authorization: Bearer <access_token>` on every call below.
 
-Every 4xx answers `{"message": …, "errors": [{"field": "positions[0].schoolNumber", "message": …}]}`.
+Every 4xx answers `{"message": …, "errors": [{"field": "positions[0].schoolNumber", "message": …}]}`,
+with every format and rule error of the payload in one answer.
 A request body over 10 MB is 413; a sync transfer batch over 1,000 records is 413.
+Dates are `YYYY-MM-DD`. Phones are North American numbers (`573-555-0142`, `(573) 555-0142`,
+`+1 573 555 0142`, optionally `x6033`), e-mails `local@domain.tld`; both are stored as sent.
+Text never holds NUL (U+0000). Codes (gender, schoolNumber, assignmentCode) are those of the
+reference lists below; an unknown one is a 400 naming the field.
+
+A sync: `startSync` → `transferStaffMembers` (batches of at most 1,000) → `endSync` →
+`validateSync` → `commitSync` (or `submitCommitJob` and `getCommitJobStatus`) → `getSyncStatus`.
 """
+
+TAGS = [
+    {"name": "OAuth2", "description": "the access token (client credentials)"},
+    {"name": "Reference", "description": "Campus codes to map HR data to (R-REF-1)"},
+    {"name": "Staff", "description": "staff members and their positions (R-DEMO, R-POS)"},
+    {"name": "Addresses", "description": "Campus addresses an HR system can reuse (R-ADDR-6)"},
+    {"name": "Sync", "description": "the staff synchronization (SPEC section 6)"},
+]
+# The request bodies' schemas: read by the adapter itself (never FastAPI's 422), so they are
+# added to the document here, with what a create requires (R-DEMO-1, R-POS-3).
+REQUEST_MODELS = (StaffMemberCreate, StaffMemberUpdate, Position)
 
 
 def _swagger_dir() -> Path | None:
@@ -55,11 +74,12 @@ def _openapi(app: FastAPI, store: Store, public_url: str | None):
             version=__version__,
             description=DESCRIPTION,
             routes=app.routes,
+            tags=TAGS,
         )
         if public_url:
             schema["servers"] = [{"url": public_url.rstrip("/")}]
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (StaffMemberIn, PositionIn):
+        for model in REQUEST_MODELS:
             js = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, sub in js.pop("$defs", {}).items():
                 comps[name] = sub

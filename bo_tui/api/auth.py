@@ -115,6 +115,7 @@ TOKEN_OPENAPI = {
 
 @router.post(
     cred.TOKEN_PATH,
+    operation_id="token",
     response_model=TokenOut,
     tags=["OAuth2"],
     summary="Get an access token (client credentials)",

@@ -13,7 +13,9 @@ from fastapi.responses import JSONResponse
 
 from ..core import addresses, reference, staff
 from ..core import positions as positions_core
-from ..core.schemas import IsoDate, parse_position, parse_staff
+from ..core.errors import CoreError, RuleViolation
+from ..core.queries import AddressQuery, StaffQuery
+from ..core.schemas import FormatErrors, IsoDate, merge_errors, parse_position, parse_staff
 from . import models
 from .auth import require_token
 from .body import check_text, read_json, require_object
@@ -33,17 +35,60 @@ StaffNumberPath = Annotated[
 ]
 
 
-def body_schema(ref: str) -> dict:
+def body_schema(ref: str, example: Any) -> dict:
     return {
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": ref}}},
+            "content": {"application/json": {"schema": {"$ref": ref}, "example": example}},
         }
     }
 
 
-STAFF_BODY = body_schema("#/components/schemas/StaffMemberIn")
-POSITION_BODY = body_schema("#/components/schemas/PositionIn")
+# Examples use the demo district's reference lists (bo-tui demo): school 010, gender F,
+# assignment 20, title 035E4EAB.
+POSITION_EXAMPLE = {
+    "schoolNumber": "010",
+    "assignmentCode": "20",
+    "titleCode": "035E4EAB",
+    "startDate": "2024-08-01",
+}
+CREATE_EXAMPLE = {
+    "staffNumber": "HR10001",
+    "lastName": "Okafor",
+    "firstName": "Ada",
+    "gender": "F",
+    "ssn": "123-45-6789",
+    "birthDate": "1980-04-02",
+    "workPhone": "(573) 555-0142 x6033",
+    "workEmail": "ada.okafor@example.org",
+    "employments": [{"hireDate": "2024-08-01"}],
+    "positions": [POSITION_EXAMPLE],
+    "household": {
+        "householdLocations": [
+            {
+                "address": {
+                    "fullStreetAddress": "4321 North Lexington Avenue",
+                    "city": "Jefferson City",
+                    "state": "MO",
+                    "zip": "65101",
+                },
+                "mailing": True,
+                "physical": True,
+            }
+        ]
+    },
+}
+UPDATE_EXAMPLE = {
+    "lastName": "Okafor-Reyes",
+    "cellPhone": "+1 573 555 0199",
+    "employments": [{"hireDate": "2024-08-01", "terminationDate": "2026-06-30"}],
+}
+CREATE_BODY = body_schema("#/components/schemas/StaffMemberCreate", CREATE_EXAMPLE)
+UPDATE_BODY = body_schema("#/components/schemas/StaffMemberUpdate", UPDATE_EXAMPLE)
+POSITION_BODY = body_schema("#/components/schemas/Position", POSITION_EXAMPLE)
+MATCH_BODY = body_schema(
+    "#/components/schemas/Position", {**POSITION_EXAMPLE, "endDate": "2026-06-30"}
+)
 
 
 async def in_transaction(request: Request, fn: Callable[..., Any], *args, **kwargs) -> Any:
@@ -61,11 +106,49 @@ def _result(result) -> dict:
     return result.model_dump(mode="json", exclude={"personId"})
 
 
+def _parsed(parse: Callable[[Any], Any], data: Any) -> tuple[Any, list]:
+    """The payload and its format errors; when it has some, the payload without the values
+    in error, which the service's rules still check (FormatErrors when nothing is left)."""
+    try:
+        return parse(data), []
+    except FormatErrors as exc:
+        if exc.partial is None:
+            raise
+        return exc.partial, exc.errors
+
+
+def one_answer(fn: Callable[..., Any], format_errors: list) -> Callable[..., Any]:
+    """``fn`` (a service that checks all its rules before it writes) with the payload's format
+    errors joined to its rule errors: one 400 with every error of the payload (SPEC section 4).
+    A payload with format errors is never applied: raising here rolls back the transaction."""
+
+    def work(session, *args):
+        try:
+            result = fn(session, *args)
+        except RuleViolation as exc:
+            if not format_errors:
+                raise
+            raise RuleViolation(merge_errors(format_errors, exc.errors)) from None
+        except CoreError:
+            if not format_errors:
+                raise
+            raise RuleViolation(format_errors) from None  # the payload's errors come first
+        if format_errors:
+            raise RuleViolation(format_errors)
+        return result
+
+    return work
+
+
 # --- reference lists (R-REF-1) -----------------------------------------------------------
 
 
 @router.get(
-    "/schools", response_model=list[models.School], tags=["Reference"], responses=documented(401)
+    "/schools",
+    operation_id="listSchools",
+    response_model=list[models.School],
+    tags=["Reference"],
+    responses=documented(401),
 )
 async def schools(request: Request):
     """The Campus schools: ``schoolNumber`` to use in positions."""
@@ -74,31 +157,37 @@ async def schools(request: Request):
 
 @router.get(
     "/attributes/genders",
+    operation_id="listGenders",
     response_model=list[models.CodeName],
     tags=["Reference"],
     responses=documented(401),
 )
 async def genders(request: Request):
+    """The Campus gender codes a staff member's ``gender`` takes (R-DEMO-2)."""
     return await in_transaction(request, reference.list_genders)
 
 
 @router.get(
     "/attributes/assignmentCodes",
+    operation_id="listAssignmentCodes",
     response_model=list[models.CodeName],
     tags=["Reference"],
     responses=documented(401),
 )
 async def assignment_codes(request: Request):
+    """The Campus assignment codes a position's ``assignmentCode`` takes (R-POS-2)."""
     return await in_transaction(request, reference.list_assignment_codes)
 
 
 @router.get(
     "/attributes/titles",
+    operation_id="listTitles",
     response_model=list[models.CodeName],
     tags=["Reference"],
     responses=documented(401),
 )
 async def titles(request: Request):
+    """The Campus title codes; an unknown ``titleCode`` is created (R-POS-4)."""
     return await in_transaction(request, reference.list_titles)
 
 
@@ -107,6 +196,7 @@ async def titles(request: Request):
 
 @router.get(
     "/staffMembers",
+    operation_id="searchStaffMembers",
     response_model=models.StaffSearchOut,
     tags=["Staff"],
     responses=documented(400, 401),
@@ -130,11 +220,13 @@ async def search_staff(
     for name in ("staffNumber", "lastName", "firstName"):
         check_text(name, filters[name])
 
+    query = StaffQuery(**filters)
+
     def work(session):
-        page = staff.search_staff(session, limit=limit, offset=offset, **filters)
-        total = staff.count_staff(session, **filters)
+        items = query.page(session, offset, limit)
+        total = query.count(session)
         return {
-            "items": [item.model_dump(mode="json") for item in page.items],
+            "items": [item.model_dump(mode="json") for item in items],
             "offset": offset,
             "limit": limit,
             "total": total,
@@ -145,6 +237,7 @@ async def search_staff(
 
 @router.get(
     "/staffMembers/{staffNumber}",
+    operation_id="getStaffMember",
     response_model=models.StaffMemberOut,
     tags=["Staff"],
     responses=documented(400, 401, 404, 409),
@@ -157,37 +250,42 @@ async def get_staff(request: Request, staffNumber: StaffNumberPath):
 
 @router.post(
     "/staffMembers",
+    operation_id="createStaffMember",
     status_code=201,
     response_model=models.StaffResultOut,
     tags=["Staff"],
     responses=documented(400, 401, 409, 413),
-    openapi_extra=STAFF_BODY,
+    openapi_extra=CREATE_BODY,
 )
 async def create_staff(request: Request):
     """Create a staff member (R-DEMO-1): staffNumber, lastName, firstName required. 409 when
-    the staff number exists."""
-    payload = parse_staff(require_object(await read_json(request)))
-    result = await in_transaction(request, staff.create_staff, payload)
+    the staff number exists. A 400 lists every format and rule error of the payload."""
+    payload, errors = _parsed(parse_staff, require_object(await read_json(request)))
+    result = await in_transaction(request, one_answer(staff.create_staff, errors), payload)
     return JSONResponse(_result(result), status_code=201)
 
 
 @router.put(
     "/staffMembers/{staffNumber}",
+    operation_id="updateStaffMember",
     response_model=models.StaffResultOut,
     tags=["Staff"],
     responses=documented(400, 401, 404, 409, 413),
-    openapi_extra=STAFF_BODY,
+    openapi_extra=UPDATE_BODY,
 )
 async def update_staff(request: Request, staffNumber: StaffNumberPath):
     """Update: an absent key leaves the value, null clears it; positions, employments and
     household when sent are applied by R-POS-7, R-EMP-2, R-HH-*; warnings in the answer."""
-    payload = parse_staff(require_object(await read_json(request)))
-    result = await in_transaction(request, staff.update_staff, staffNumber, payload)
+    payload, errors = _parsed(parse_staff, require_object(await read_json(request)))
+    result = await in_transaction(
+        request, one_answer(staff.update_staff, errors), staffNumber, payload
+    )
     return _result(result)
 
 
 @router.post(
     "/staffMembers/{staffNumber}/position",
+    operation_id="addPosition",
     status_code=201,
     response_model=models.StaffResultOut,
     tags=["Staff"],
@@ -196,22 +294,29 @@ async def update_staff(request: Request, staffNumber: StaffNumberPath):
 )
 async def add_position(request: Request, staffNumber: StaffNumberPath):
     """Add a position: schoolNumber, startDate and titleCode or assignmentCode (R-POS-3)."""
-    position = parse_position(require_object(await read_json(request)))
-    result = await in_transaction(request, positions_core.add_position, staffNumber, position)
+    position, errors = _parsed(parse_position, require_object(await read_json(request)))
+    result = await in_transaction(
+        request, one_answer(positions_core.add_position, errors), staffNumber, position
+    )
     return JSONResponse(_result(result), status_code=201)
 
 
 @router.put(
     "/staffMembers/{staffNumber}/position",
+    operation_id="updatePositions",
     response_model=models.UpdatedOut,
     tags=["Staff"],
     responses=documented(400, 401, 404, 409, 413),
-    openapi_extra=POSITION_BODY,
+    openapi_extra=MATCH_BODY,
 )
 async def update_positions(request: Request, staffNumber: StaffNumberPath):
-    """Update every matching position (R-POS-5); 404 when none matches."""
-    position = parse_position(require_object(await read_json(request)))
-    n = await in_transaction(request, positions_core.update_positions, staffNumber, position)
+    """Update every matching position (R-POS-5): those with the school, title and/or
+    assignment and startDate get the endDate; else those with the endDate get the startDate.
+    404 when none matches."""
+    position, errors = _parsed(parse_position, require_object(await read_json(request)))
+    n = await in_transaction(
+        request, one_answer(positions_core.update_positions, errors), staffNumber, position
+    )
     return {"updated": n}
 
 
@@ -222,6 +327,7 @@ Part = Annotated[str | None, Query(max_length=100)]
 
 @router.get(
     "/addresses",
+    operation_id="searchAddresses",
     response_model=list[models.AddressOut],
     tags=["Addresses"],
     responses=documented(400, 401),
@@ -257,4 +363,5 @@ async def search_addresses(
     )
     for name, value in given.items():
         check_text(name, value)
-    return await in_transaction(request, addresses.search, limit=limit, offset=offset, **given)
+    query = AddressQuery(**given)
+    return await in_transaction(request, query.page, offset, limit)

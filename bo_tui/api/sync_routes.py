@@ -1,23 +1,23 @@
 """The sync routes of SPEC section 4 (``/staffMembers/sync/…``) over the sync engine
-(R-SYNC-1..6): start, transfer (at most 1,000 per batch), end, validate, commit,
-submitCommitJob and commitJobStatus. Wrong-state calls are the engine's Conflicts (409)."""
+(R-SYNC-1..6, R-SYNC-11): start, transfer (at most 1,000 per batch), end, validate, commit,
+submitCommitJob, commitJobStatus and status. Wrong-state calls are the engine's Conflicts (409)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
 
 from ..core import sync
 from ..core.errors import FieldError, NotFound
 from ..core.sync.staging import Origin
+from . import models
 from .auth import require_token
 from .body import MAX_BATCH, read_json
 from .errors import ApiError, ErrorBody, documented, field_error
-from .routes import in_transaction
+from .routes import CREATE_EXAMPLE, in_transaction
 
 router = APIRouter(
     prefix="/staffMembers/sync", dependencies=[Depends(require_token)], tags=["Sync"]
@@ -25,60 +25,12 @@ router = APIRouter(
 SUBMITTED_BY = "HR system (API)"
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class SyncInfoOut(_Open):
-    syncId: int | None = None
-    state: str
-
-
-class RejectedOut(_Open):
-    staffNumber: str | None = None
-    errors: list[dict[str, Any]]
-
-
-class TransferOut(BaseModel):
-    accepted: int
-    rejected: list[RejectedOut]
-
-
 class TransferRejectedOut(ErrorBody):
     """400 of a transfer: the SPEC's error body plus, when records were checked, ``accepted``
     and ``rejected`` (absent when the body itself was unreadable)."""
 
     accepted: int | None = None
-    rejected: list[RejectedOut] | None = None
-
-
-class ReportOut(_Open):
-    syncId: int
-    summary: dict[str, Any]
-
-
-class FailureOut(BaseModel):
-    staffNumber: str
-    message: str
-
-
-class CommitOut(_Open):
-    successes: list[str]
-    failures: list[FailureOut]
-
-
-class JobIdOut(BaseModel):
-    jobId: int
-
-
-class JobStatusOut(_Open):
-    jobId: int
-    status: str
-    processed: int
-    total: int
-    failures: int
-    startedAt: str | None = None
-    finishedAt: str | None = None
+    rejected: list[models.RejectedOut] | None = None
 
 
 TRANSFER_BODY = {
@@ -87,11 +39,16 @@ TRANSFER_BODY = {
         "content": {
             "application/json": {
                 "schema": {
-                    # No maxItems: over 1,000 records is 413 by the SPEC, not a schema 400.
                     "type": "array",
-                    "description": f"at most {MAX_BATCH:,} staff members (more: 413)",
-                    "items": {"$ref": "#/components/schemas/StaffMemberIn"},
-                }
+                    "maxItems": MAX_BATCH,
+                    "description": f"at most {MAX_BATCH:,} staff members, each as a create "
+                    "(a longer batch is 413)",
+                    "items": {"$ref": "#/components/schemas/StaffMemberCreate"},
+                },
+                "example": [
+                    CREATE_EXAMPLE,
+                    {"staffNumber": "HR10002", "lastName": "Berg", "firstName": "Lena"},
+                ],
             }
         },
     }
@@ -102,7 +59,12 @@ async def _run_with_store(fn, *args, **kwargs):
     return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
 
 
-@router.post("/start", response_model=SyncInfoOut, responses=documented(401, 409))
+@router.post(
+    "/start",
+    operation_id="startSync",
+    response_model=models.SyncInfoOut,
+    responses=documented(401, 409),
+)
 async def start(request: Request):
     """Start the data transfer (R-SYNC-1): one open sync per district."""
     info = await in_transaction(request, sync.start, SUBMITTED_BY)
@@ -111,11 +73,13 @@ async def start(request: Request):
 
 @router.post(
     "/transfer",
-    response_model=TransferOut,
+    operation_id="transferStaffMembers",
+    response_model=models.TransferOut,
     responses={
         400: {
             "model": TransferRejectedOut,
-            "description": "some records were rejected (the valid ones are staged)",
+            "description": "some records were rejected, each with all of its format and "
+            "rule errors (the valid ones are staged)",
         },
         **documented(401, 409, 413),
     },
@@ -162,14 +126,24 @@ async def transfer(request: Request):
     )
 
 
-@router.post("/end", response_model=SyncInfoOut, responses=documented(401, 409))
+@router.post(
+    "/end",
+    operation_id="endSync",
+    response_model=models.SyncInfoOut,
+    responses=documented(401, 409),
+)
 async def end(request: Request):
     """End the transfer (R-SYNC-3): only after at least one record was transferred."""
     info = await in_transaction(request, sync.end)
     return info.model_dump(mode="json")
 
 
-@router.post("/validate", response_model=ReportOut, responses=documented(400, 401, 409))
+@router.post(
+    "/validate",
+    operation_id="validateSync",
+    response_model=models.ReportOut,
+    responses=documented(400, 401, 409),
+)
 async def validate(
     request: Request, details: Annotated[bool, Query(description="include the rows")] = True
 ):
@@ -178,7 +152,12 @@ async def validate(
     return report.as_dict()
 
 
-@router.post("/commit", response_model=CommitOut, responses=documented(401, 409))
+@router.post(
+    "/commit",
+    operation_id="commitSync",
+    response_model=models.CommitOut,
+    responses=documented(401, 409),
+)
 async def commit(request: Request):
     """Commit now (R-SYNC-5; meant for fewer than 500 staff). 409 in the wrong state or while
     the mass-change guard waits for the district's confirmation (R-SYNC-9)."""
@@ -188,7 +167,11 @@ async def commit(request: Request):
 
 
 @router.post(
-    "/submitCommitJob", status_code=202, response_model=JobIdOut, responses=documented(401, 409)
+    "/submitCommitJob",
+    operation_id="submitCommitJob",
+    status_code=202,
+    response_model=models.JobIdOut,
+    responses=documented(401, 409),
 )
 async def submit_commit_job(request: Request):
     """Start a background commit job (R-SYNC-6); follow it with commitJobStatus."""
@@ -197,7 +180,12 @@ async def submit_commit_job(request: Request):
     return JSONResponse({"jobId": job_id}, status_code=202)
 
 
-@router.get("/commitJobStatus", response_model=JobStatusOut, responses=documented(401, 404))
+@router.get(
+    "/commitJobStatus",
+    operation_id="getCommitJobStatus",
+    response_model=models.JobStatusOut,
+    responses=documented(401, 404),
+)
 async def commit_job_status(request: Request):
     """The last commit job: jobId, status, processed, total, failures, startedAt, finishedAt."""
 
@@ -210,3 +198,16 @@ async def commit_job_status(request: Request):
         return status.model_dump(mode="json")
 
     return await in_transaction(request, work)
+
+
+@router.get(
+    "/status",
+    operation_id="getSyncStatus",
+    response_model=models.SyncStatusOut,
+    responses=documented(401),
+)
+async def sync_status(request: Request):
+    """The open (or last) sync's state and counts, and its last commit job (R-SYNC-11), as
+    ``bo-tui sync status --json`` shows them."""
+    status = await in_transaction(request, sync.status)
+    return status.model_dump(mode="json")

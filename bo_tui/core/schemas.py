@@ -1,9 +1,11 @@
 """Pydantic models of the staff member payload of SPEC section 4 (field names exactly as
-there) and ``parse_staff``, which turns a bad payload into errors per JSON path."""
+there, R-DEMO-5 phone and e-mail forms) and ``parse_staff``: every format error per JSON path."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import re
 import types
 import typing
@@ -62,13 +64,41 @@ def _staff_number(value: Any) -> Any:
     return value
 
 
+# R-DEMO-5: a North American number, 10 digits with an optional leading 1, in the usual
+# spellings (573-555-0142, (573) 555-0142, 573.555.0142, +1 573 555 0142), an optional extension
+# (x6033, ext. 6033); an e-mail local@domain.tld without spaces. Plain regular expressions, so
+# pydantic (Rust), the OpenAPI document (ECMA) and test generators (Python) read them alike.
+PHONE_PATTERN = (
+    r"^(?:\+?1[-. ]?)?(?:\([0-9]{3}\)|[0-9]{3})[-. ]?[0-9]{3}[-. ]?[0-9]{4}"
+    r"(?: ?(?:[xX]|[eE][xX][tT]\.?) ?[0-9]{1,6})?$"
+)
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$"
+PHONE_FORM = (
+    "must be a North American phone number: 10 digits, an optional leading 1, "
+    "e.g. 573-555-0142, (573) 555-0142 or +1 573 555 0142, optionally with x6033 or ext. 6033"
+)
+EMAIL_FORM = "must be an e-mail address local@domain.tld, without spaces"
+_PATTERN_FORMS = {PHONE_PATTERN: PHONE_FORM, EMAIL_PATTERN: EMAIL_FORM}
+
 IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
-Ssn = Annotated[str | None, BeforeValidator(_ssn)]
+# The SSN's form as _ssn reads it (nine digits; dashes and spaces anywhere are dropped).
+SSN_FORM = r"^[- ]*(?:[0-9][- ]*){9}$"
+Ssn = Annotated[
+    str | None,
+    BeforeValidator(_ssn),
+    Field(description="9 digits, ddd-dd-dddd", json_schema_extra={"pattern": SSN_FORM}),
+]
 StaffNumber = Annotated[str, BeforeValidator(_staff_number), Field(max_length=40)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Text40 = Annotated[str | None, Field(max_length=40)]
 Text100 = Annotated[str | None, Field(max_length=100)]
 Text254 = Annotated[str | None, Field(max_length=254)]
+Phone = Annotated[
+    str | None, Field(max_length=40, pattern=PHONE_PATTERN, description="R-DEMO-5: " + PHONE_FORM)
+]
+Email = Annotated[
+    str | None, Field(max_length=254, pattern=EMAIL_PATTERN, description="R-DEMO-5: " + EMAIL_FORM)
+]
 
 
 class _Payload(BaseModel):
@@ -133,14 +163,94 @@ class StaffMemberIn(_Payload):
     gender: Annotated[str | None, Field(max_length=4)] = None
     ssn: Ssn = None
     birthDate: IsoDate = None
-    workPhone: Text40 = None
-    cellPhone: Text40 = None
-    otherPhone: Text40 = None
-    workEmail: Text254 = None
-    personalEmail: Text254 = None
+    workPhone: Phone = None
+    cellPhone: Phone = None
+    otherPhone: Phone = None
+    workEmail: Email = None
+    personalEmail: Email = None
     employments: Annotated[list[EmploymentIn] | None, Field(max_length=100)] = None
     positions: Annotated[list[PositionIn] | None, Field(max_length=200)] = None
     household: HouseholdIn | None = None
+
+
+# --- the contract's create and update forms (the OpenAPI document) -------------------------
+#
+# Validation reads every payload with the models above (absent = leave as is), and the rules
+# say what a create needs (R-DEMO-1, R-POS-3). The document says the same to a generated
+# client: these forms only mark what is required and what cannot be null.
+
+_NON_BLANK = {"pattern": r"\S"}  # values are trimmed: blank is empty
+STAFF_NUMBER_FORM = r"^\s*[A-Za-z0-9][A-Za-z0-9\-_.]*\s*$"  # trimmed, as _staff_number does
+
+
+def _non_null(prop: dict) -> dict:
+    prop = dict(prop)
+    prop.pop("default", None)
+    kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
+    if len(kinds) == 1:
+        prop = {**kinds[0], **prop}
+    elif kinds:
+        prop["anyOf"] = kinds
+    return prop
+
+
+def _form(required: tuple = (), not_null: tuple = (), more: dict | None = None, **extra):
+    def edit(schema: dict, _cls: Any) -> None:
+        props = schema["properties"]
+        for name in (*required, *not_null):
+            props[name] = _non_null(props[name])
+        for name, keys in (more or {}).items():
+            props[name].update(keys)
+        if required:
+            schema["required"] = list(required)
+        schema.update(extra)
+
+    return edit
+
+
+def _code(name: str) -> dict:
+    return {"required": [name], "properties": {name: {"type": "string", **_NON_BLANK}}}
+
+
+class Position(PositionIn):
+    """A position to add, to send in a staff member's list, or to match for an update
+    (R-POS-3, R-POS-5): schoolNumber, startDate, and titleCode or assignmentCode."""
+
+    model_config = ConfigDict(
+        json_schema_extra=_form(
+            ("schoolNumber", "startDate"),
+            more={"schoolNumber": _NON_BLANK},
+            # Inside allOf, so generated clients keep one Position class with its fields.
+            allOf=[{"anyOf": [_code("titleCode"), _code("assignmentCode")]}],
+        )
+    )
+
+
+_NAMES = {
+    "staffNumber": {"pattern": STAFF_NUMBER_FORM},
+    "lastName": _NON_BLANK,
+    "firstName": _NON_BLANK,
+}
+
+
+class StaffMemberCreate(StaffMemberIn):
+    """A staff member to create (R-DEMO-1: staffNumber, lastName and firstName required), also
+    each record of a sync transfer (R-SYNC-2)."""
+
+    model_config = ConfigDict(
+        json_schema_extra=_form(("staffNumber", "lastName", "firstName"), more=_NAMES)
+    )
+    positions: Annotated[list[Position] | None, Field(max_length=200)] = None
+
+
+class StaffMemberUpdate(StaffMemberIn):
+    """An update: an absent key leaves a value as it is, null clears it; staffNumber, lastName
+    and firstName cannot be cleared, and staffNumber, when sent, is the path's (any case)."""
+
+    model_config = ConfigDict(
+        json_schema_extra=_form(not_null=("staffNumber", "lastName", "firstName"), more=_NAMES)
+    )
+    positions: Annotated[list[Position] | None, Field(max_length=200)] = None
 
 
 _MESSAGES = {
@@ -165,6 +275,8 @@ def _message(err: dict) -> str:
         if "range" in str((err.get("ctx") or {}).get("error", "")):
             return "is not a real calendar date (YYYY-MM-DD)"
         return "must be a date in the form YYYY-MM-DD"
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_FORMS.get(str((err.get("ctx") or {}).get("pattern")), "has a wrong form")
     if kind == "string_too_long":
         return f"must be at most {err['ctx']['max_length']} characters"
     if kind == "too_long":
@@ -182,16 +294,78 @@ def validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[FieldErr
     return out
 
 
+class FormatErrors(RuleViolation):
+    """Every format error of a payload, and ``partial``: the payload validated without the
+    values in error (None when nothing is left), so that the rules still check the rest and
+    one answer carries all of a record's errors (SPEC section 4)."""
+
+    def __init__(self, errors: list[FieldError], partial: Any = None):
+        super().__init__(errors)
+        self.partial = partial
+
+
+def _pruned(data: Any, exc: ValidationError) -> Any:
+    """A copy of ``data`` without the values pydantic refused; a list item in error becomes
+    an empty object, so the items after it keep their JSON paths."""
+    out = copy.deepcopy(data)
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = err["loc"]
+        if not loc:
+            return None
+        parent = out
+        for part in loc[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        last = loc[-1]
+        if isinstance(parent, dict):
+            parent.pop(last, None)
+        elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            parent[last] = {}
+    return out
+
+
+def _format_errors(
+    exc: ValidationError, data: Any, validate: Any, prefix: tuple = ()
+) -> FormatErrors:
+    partial = None
+    pruned = _pruned(data, exc)
+    if pruned is not None:
+        try:
+            partial = validate(pruned)
+        except ValidationError:
+            partial = None
+    return FormatErrors(validation_errors(exc, prefix), partial)
+
+
+def merge_errors(
+    format_errors: list[FieldError], rule_errors: list[FieldError]
+) -> list[FieldError]:
+    """The format errors, then the rule errors of the fields without one: a value in error
+    was left out of the rule check, which would only add that it is missing."""
+    paths = [e.field for e in format_errors]
+
+    def covered(field: str) -> bool:
+        return any(
+            field == p or field.startswith(p + ".") or field.startswith(p + "[") for p in paths
+        )
+
+    return [*format_errors, *(e for e in rule_errors if not covered(e.field))]
+
+
 def parse_staff(data: Any, *, prefix: tuple = ()) -> StaffMemberIn:
-    """Validate one staff member payload; RuleViolation with JSON paths on any error."""
+    """Validate one staff member payload; FormatErrors (a RuleViolation) with JSON paths and
+    the partial payload on any error."""
     if not isinstance(data, dict):
-        raise RuleViolation(
+        raise FormatErrors(
             [FieldError(json_path(prefix) or "body", "must be a JSON object", "schema")]
         )
     try:
         return StaffMemberIn.model_validate(data)
     except ValidationError as exc:
-        raise RuleViolation(validation_errors(exc, prefix)) from None
+        raise _format_errors(exc, data, StaffMemberIn.model_validate, prefix) from None
 
 
 # --- the same schema into plain dicts (a sync transfer's hot path) ---------------------------
@@ -266,7 +440,7 @@ def parse_staff_record(data: Any) -> dict[str, Any]:
         if isinstance(data, bytes):
             return _STAFF_TEXT.validate_json(data)
         if not isinstance(data, dict):
-            raise RuleViolation([FieldError("body", "must be a JSON object", "schema")])
+            raise FormatErrors([FieldError("body", "must be a JSON object", "schema")])
         return _STAFF_RECORD.validate_python(data)
     except ValidationError as exc:
         first = exc.errors(include_input=False, include_url=False)[0]
@@ -276,14 +450,17 @@ def parse_staff_record(data: Any) -> dict[str, Any]:
                 raise NotJson(m.group(1), int(m.group(2)), int(m.group(3))) from None
             raise NotJson(str(first["ctx"]["error"]), 1, 1) from None
         if first["type"] == "dict_type" and not first["loc"]:
-            raise RuleViolation([FieldError("body", "must be a JSON object", "schema")]) from None
-        raise RuleViolation(validation_errors(exc)) from None
+            raise FormatErrors([FieldError("body", "must be a JSON object", "schema")]) from None
+        # Only a rejected record pays for this: its values in error left out, the rest kept
+        # for the rule check (one answer with every error of the record).
+        decoded = json.loads(data) if isinstance(data, bytes) else data
+        raise _format_errors(exc, decoded, _STAFF_RECORD.validate_python) from None
 
 
 def parse_position(data: Any) -> PositionIn:
     if not isinstance(data, dict):
-        raise RuleViolation([FieldError("body", "must be a JSON object", "schema")])
+        raise FormatErrors([FieldError("body", "must be a JSON object", "schema")])
     try:
         return PositionIn.model_validate(data)
     except ValidationError as exc:
-        raise RuleViolation(validation_errors(exc)) from None
+        raise _format_errors(exc, data, PositionIn.model_validate) from None

@@ -100,7 +100,7 @@ def test_every_boi_route_needs_a_token(client, app):
             assert r.status_code == 401, (method, path)
             assert r.headers["www-authenticate"] == "Bearer"
             checked += 1
-    assert checked == 18  # every operation of SPEC section 4 but the token endpoint
+    assert checked == 19  # every operation of SPEC section 4 but the token, plus sync status
 
 
 def test_expired_token_fails(client, auth, ref_store):

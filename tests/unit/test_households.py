@@ -214,7 +214,7 @@ def test_R_HH_3_shared_household_is_ignored_with_a_warning(shared):
         store,
         "H1",
         {
-            "workPhone": "555",
+            "workPhone": "573-555-0155",
             "household": {"name": "X", "householdLocations": [{"address": PO_BOX}]},
         },
     )

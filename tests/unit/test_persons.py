@@ -122,7 +122,7 @@ def test_R_PREF_1_staff_detail_has_locks_members_and_normalized_address(people):
 def test_R_PREF_1_edit_demographics_is_refused_while_locked(people):
     store, staff, *_ = people
     with store.transaction() as s, pytest.raises(Forbidden) as err:
-        persons.edit_demographics(s, staff, {"workPhone": "555-0100"}, today=TODAY)
+        persons.edit_demographics(s, staff, {"workPhone": "573-555-0100"}, today=TODAY)
     assert "locked" in err.value.message
 
 
@@ -134,7 +134,7 @@ def test_R_DEMO_4_edit_demographics_reports_every_field_error_and_writes_nothing
         persons.edit_demographics(
             s,
             staff,
-            {"lastName": "", "birthDate": "12/26/1979", "workPhone": "555-0100"},
+            {"lastName": "", "birthDate": "12/26/1979", "workPhone": "573-555-0100"},
             today=TODAY,
         )
     assert {e.field for e in err.value.errors} == {"lastName", "birthDate"}
@@ -148,12 +148,12 @@ def test_R_DEMO_3_edit_demographics_rename_starts_a_new_identity(people):
         set_preferences(s, {"staffDemographics": "off"})
     with store.transaction() as s:
         result = persons.edit_demographics(
-            s, staff, {"lastName": "Simpson", "workPhone": "555-0100"}, today=TODAY
+            s, staff, {"lastName": "Simpson", "workPhone": "573-555-0100"}, today=TODAY
         )
     assert set(result.changes) >= {"demographics", "identity"}
     with store.session() as s:
         d = persons.staff_detail(s, staff, today=TODAY)
-    assert d.person["lastName"] == "Simpson" and d.person["workPhone"] == "555-0100"
+    assert d.person["lastName"] == "Simpson" and d.person["workPhone"] == "573-555-0100"
     assert [i["lastName"] for i in d.person["identities"]] == ["Brown", "Simpson"]
 
 

@@ -175,7 +175,7 @@ def test_R_POS_7_linked_positions_are_kept_with_a_warning(ref_store):
 def test_R_POS_7_positions_key_absent_leaves_them_alone(ref_store):
     _create(ref_store, [_pos(), _pos(schoolNumber="106")])
     with ref_store.transaction() as s:
-        result = update_staff(s, "P1", parse_staff({"workPhone": "1"}), today=TODAY)
+        result = update_staff(s, "P1", parse_staff({"workPhone": "573-555-0101"}), today=TODAY)
     assert "positions" not in result.changes
     assert len(_positions(ref_store)) == 2
 

@@ -173,7 +173,9 @@ def test_R_SYNC_7_campus_edits_of_hr_staff_are_forbidden_with_the_reason(ref_sto
 
 def test_campus_edits_when_unlocked(ref_store, campus_person):
     with ref_store.transaction() as s:
-        r = locks.campus_edit_demographics(s, campus_person, {"workPhone": "555", "gender": "m"})
+        r = locks.campus_edit_demographics(
+            s, campus_person, {"workPhone": "573-555-0155", "gender": "m"}
+        )
         assert r.changes == ["demographics"]
         locks.campus_edit_identity(s, campus_person, lastName="Woods", firstName="Ari", today=TODAY)
         locks.campus_add_position(
@@ -188,7 +190,7 @@ def test_campus_edits_when_unlocked(ref_store, campus_person):
             s, got["employments"][0]["employmentId"], terminationDate=dt.date(2024, 6, 30)
         )
         got = get_person(s, campus_person, today=TODAY)
-    assert (got["workPhone"], got["gender"], got["lastName"]) == ("555", "M", "Woods")
+    assert (got["workPhone"], got["gender"], got["lastName"]) == ("573-555-0155", "M", "Woods")
     assert got["positions"][0]["endDate"] == "2024-06-30"
     assert got["employments"][0] == {
         "employmentId": got["employments"][0]["employmentId"],

@@ -70,7 +70,7 @@ def test_staff_round_trip(db):
             parse_staff(
                 {
                     "lastName": "Brown",
-                    "cellPhone": "555",
+                    "cellPhone": "573-555-0155",
                     "employments": [{"hireDate": "2010-08-01", "terminationDate": "2020-06-30"}],
                     "positions": [],
                 }
@@ -108,7 +108,7 @@ def test_staff_round_trip(db):
         ("Harrison", False),
         ("Brown", True),
     ]
-    assert got["ssn"] == "***-**-3333" and got["cellPhone"] == "555"
+    assert got["ssn"] == "***-**-3333" and got["cellPhone"] == "573-555-0155"
     (loc,) = got["household"]["householdLocations"]
     assert loc["address"]["addressId"] and loc["address"]["number"] == "4321"
     assert got["household"]["memberCount"] == 1
@@ -129,7 +129,7 @@ def test_duplicated_staff_number_on_the_server(db):
             ],
         )
     with db.transaction() as s, pytest.raises(Conflict):
-        update_staff(s, "Pending", parse_staff({"workPhone": "1"}), today=DAY1)
+        update_staff(s, "Pending", parse_staff({"workPhone": "573-555-0101"}), today=DAY1)
 
 
 def test_preferences_round_trip(db):

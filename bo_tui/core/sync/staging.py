@@ -26,7 +26,7 @@ from ...store.models.sync import (
 )
 from .. import addresses, errorlog
 from ..errors import FieldError, RuleViolation
-from ..schemas import NotJson, parse_staff_record
+from ..schemas import FormatErrors, NotJson, merge_errors, parse_staff_record
 from . import rules
 from .bulk import existing, insert_tuples
 from .states import TRANSFERRING, require
@@ -298,6 +298,11 @@ def check_records(session: Session, sync_id: int, records: Sequence[Any]) -> lis
         try:
             m = parse_staff_record(rec)
             errors = check.errors(m)
+        except FormatErrors as exc:
+            # The rules check what was well formed: one answer with all the record's errors.
+            errors = exc.errors
+            if exc.partial is not None:
+                errors = merge_errors(errors, check.errors(exc.partial))
         except RuleViolation as exc:
             errors = exc.errors
         except NotJson as exc:
