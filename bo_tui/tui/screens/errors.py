@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from bo_tui.core import credentials as cred_core
 from bo_tui.core import errorlog as log_core
 from bo_tui.core import rights
+from bo_tui.core.queries import ErrorLogQuery
 
 from ..widgets.admin_modals import AdminConfirm, AdminPrompt, AdminTextView
 from ..widgets.admin_paged_table import AdminPagedTable, Column
@@ -188,7 +189,7 @@ class ErrorLogScreen(BaseScreen):
                 Column("Error Message", None, 16, weight=3),
                 Column("Payload", 9),
             ],
-            self._fetch,
+            self._query,
             self._cells,
             page_size=100,
             empty="No errors logged" + " for this filter.",
@@ -196,9 +197,8 @@ class ErrorLogScreen(BaseScreen):
         )
         yield Footer()
 
-    def _fetch(self, session, offset: int, limit: int):
-        flt, sort = self.flt, SORTS[self.sort][0]
-        return log_core.count(session, flt), log_core.page(session, offset, limit, flt, sort)
+    def _query(self) -> ErrorLogQuery:
+        return ErrorLogQuery(self.flt, sort=SORTS[self.sort][0])
 
     @staticmethod
     def _cells(e: log_core.ErrorEntry):

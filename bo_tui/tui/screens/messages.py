@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from bo_tui.core import notifications as note_core
+from bo_tui.core.queries import MessageQuery
 
 from ..widgets.admin_modals import AdminTextView
 from ..widgets.admin_paged_table import AdminPagedTable, Column
@@ -44,8 +45,9 @@ class MessageCenterScreen(BaseScreen):
         yield Static("", id="msg-head")
         yield AdminPagedTable(
             [Column("", 1), Column("Received", 16), Column("Type", 14), Column("Subject", None)],
-            self._fetch,
+            self._query,
             self._cells,
+            extra=self._unread,
             page_size=100,
             empty="No messages.",
             id="msg-table",
@@ -58,16 +60,15 @@ class MessageCenterScreen(BaseScreen):
     def table(self) -> AdminPagedTable:
         return self.query_one(AdminPagedTable)
 
-    def _fetch(self, session, offset: int, limit: int):
-        login = self.app.login
-        unread_only = self.unread_only
+    def _query(self) -> MessageQuery | None:
         # The login may not be a Campus user: an empty inbox, said so in the head line.
         if self.app.user is None:
-            return 0, []
-        total = note_core.count_messages(session, login, unread_only=unread_only)
-        self.unread = note_core.unread_count(session, login)
-        rows = note_core.page_messages(session, login, offset, limit, unread_only=unread_only)
-        return total, rows
+            return None
+        return MessageQuery(self.app.login, unread_only=self.unread_only)
+
+    def _unread(self, session) -> None:
+        if self.app.user is not None:
+            self.unread = MessageQuery(self.app.login).unread(session)
 
     @staticmethod
     def _cells(m: note_core.MessageOut):

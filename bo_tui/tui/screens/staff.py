@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from bo_tui.core import rights
-from bo_tui.core import staff as staff_core
 from bo_tui.core.errors import CoreError
+from bo_tui.core.queries import StaffQuery
 from bo_tui.core.staff_models import StaffSummary
 
 from ..messages import DataChanged
@@ -156,22 +156,17 @@ class StaffScreen(BaseScreen):
     def fetch_page(self, filters: dict[str, str], offset: int) -> None:
         app = self.app
         try:
+            # The Campus staff search: persons with a position, names by prefix (R-POS-8).
+            query = StaffQuery(**filters, staff_only=True, name_prefix=True)
             with app.store.session() as s:
-                total = staff_core.count_staff(s, staff_only=True, name_prefix=True, **filters)
-                page = staff_core.search_staff(
-                    s,
-                    staff_only=True,
-                    name_prefix=True,
-                    offset=offset,
-                    limit=self.PAGE,
-                    **filters,
-                )
+                total = query.count(s)
+                rows = query.page(s, offset, self.PAGE)
         except CoreError as exc:
             if not get_current_worker().is_cancelled:
                 app.call_from_thread(self.show_error, exc)
             return
         if not get_current_worker().is_cancelled:
-            app.call_from_thread(self.show_page, page.items, total, offset)
+            app.call_from_thread(self.show_page, rows, total, offset)
 
     def show_error(self, exc: CoreError) -> None:
         status = self.query_one("#staff-status", Static)

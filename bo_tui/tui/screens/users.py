@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Label, SelectionList, Static
 
 from bo_tui.core import rights
 from bo_tui.core import users as users_core
+from bo_tui.core.queries import UserQuery
 
 from ..widgets.admin_modals import AdminConfirm, AdminPrompt
 from ..widgets.admin_paged_table import AdminPagedTable, Column
@@ -96,7 +97,7 @@ class UsersScreen(BaseScreen):
                 Column("Active", 6),
                 Column("Tool rights", None, 20, weight=3),
             ],
-            self._fetch,
+            self._query,
             self._cells,
             page_size=100,
             empty="No users match.",
@@ -109,12 +110,8 @@ class UsersScreen(BaseScreen):
     def table(self) -> AdminPagedTable:
         return self.query_one(AdminPagedTable)
 
-    def _fetch(self, session, offset: int, limit: int):
-        text = self.text
-        return (
-            users_core.count_users(session, text),
-            users_core.list_users(session, text, offset, limit),
-        )
+    def _query(self) -> UserQuery:
+        return UserQuery(self.text)
 
     @staticmethod
     def _cells(u: users_core.UserInfo):

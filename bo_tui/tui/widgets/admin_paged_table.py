@@ -1,5 +1,6 @@
-"""A table that shows one page of a store list at a time (the core's ``count`` + ``page``),
-so the Error Log, Message Center and Users screens stay fast on a log of any size (R-LOG-1)."""
+"""A table that shows one page of a store list at a time through a core query object
+(``count`` + ``page``), so the Error Log, Message Center and Users screens stay fast on a log
+of any size (R-LOG-1)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from sqlalchemy.orm import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +17,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
-Fetch = Callable[[Session, int, int], tuple[int, list[Any]]]
+from bo_tui.core.queries import ListQuery
+
+# The screen's current query (its filters as they are now), or None for an empty list.
+QueryOf = Callable[[], ListQuery | None]
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,9 @@ def clip(text: str, width: int) -> str:
 
 
 class AdminPagedTable(Vertical):
-    """A DataTable over ``fetch(session, offset, limit) -> (total, rows)``, run in a worker.
+    """A DataTable over a core ``ListQuery`` (``query()`` gives the screen's current one): its
+    ``count`` and one ``page``, read in a worker; ``extra(session)``, when given, reads what
+    else the screen shows beside the page in the same session.
 
     ``cells(row)`` gives a row's cell texts (clipped to the column widths). The screen calls
     ``reload()`` after a filter or a write; ``n``/``p`` move a page.
@@ -76,16 +81,18 @@ class AdminPagedTable(Vertical):
     def __init__(
         self,
         columns: Sequence[Column],
-        fetch: Fetch,
+        query: QueryOf,
         cells: Callable[[Any], Sequence[str | Text]],
         *,
+        extra: Callable[[Any], None] | None = None,
         page_size: int = 100,
         empty: str = "Nothing to show.",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
-        self.fetch = fetch
+        self.query = query
+        self.extra = extra
         self.cells = cells
         self.page_size = page_size
         self.empty = empty
@@ -125,12 +132,18 @@ class AdminPagedTable(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="paged-table")
     def _load(self, offset: int, cursor: int) -> None:
         app = self.app
+        query = self.query()
+        total, rows = 0, []
         with app.store.session() as session:
-            total, rows = self.fetch(session, offset, self.page_size)
-            if not rows and offset > 0 and total > 0:
-                # The page emptied under us (rows deleted, narrower filter): show the last one.
-                offset = max((total - 1) // self.page_size * self.page_size, 0)
-                total, rows = self.fetch(session, offset, self.page_size)
+            if query is not None:
+                total = query.count(session)
+                rows = query.page(session, offset, self.page_size)
+                if not rows and offset > 0 and total > 0:
+                    # The page emptied under us (rows deleted, narrower filter): the last one.
+                    offset = max((total - 1) // self.page_size * self.page_size, 0)
+                    rows = query.page(session, offset, self.page_size)
+            if self.extra is not None:
+                self.extra(session)
         app.call_from_thread(self._show, offset, total, rows, cursor)
 
     def _show(self, offset: int, total: int, rows: list[Any], cursor: int) -> None:
