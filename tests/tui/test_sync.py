@@ -6,7 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from rich.console import Console
 from sqlalchemy import select, update
+from textual.widgets import Static
 
 from bo_tui.core import sync as sync_core
 from bo_tui.core.preferences import set_preferences
@@ -294,6 +296,40 @@ async def test_R_SYNC_9_guard_shows_the_counts_and_cancel_applies_nothing():
     with store.session() as s:
         assert s.scalar(select(SyncRun.guard_confirmed_by)) == "dtc"
     assert work_email(store, "1002") == "bob.baker@k12.mo.us"
+
+
+async def test_R_SYNC_9_the_counts_shown_are_what_the_commit_applies_with_a_held_staff_member():
+    store = sync_store("sync-held-counts", "validated")
+    with store.transaction() as s:
+        sync_core.set_hold(s, "1002", True, by="dtc")  # a changed staff member, held back
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_sync(pilot)
+        console = Console(width=100, record=True)
+        console.print(screen.query_one("#sync-status", Static).content)
+        shown = console.export_text()
+        assert "To create" in shown and "Held back" in shown
+        await pilot.press("b")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, CommitConfirmModal)
+        counts = modal.counts
+        assert counts.held == 1
+        # The status table shows the same "to create / to change / held back" as the dialog.
+        values = shown.splitlines()[-1].split()  # to create, to change, held back, Campus, …
+        assert values[:3] == [str(counts.creates), str(counts.changes), "1"]
+        await pilot.press("y")
+        await settle(pilot)
+        assert sync_core.wait(screen.job_id, timeout=30)
+        screen.load_state()
+        await settle(pilot)
+        screen.load_state()
+        await settle(pilot)
+        result = screen.result
+        assert result is not None
+        assert result.applied == counts.creates + counts.changes  # 9, not 10: one was held
+        assert result.held == ["1002"]
+    assert work_email(store, "1002") == "bbrown@k12.mo.us"  # held: not applied
 
 
 async def test_R_SYNC_restart_discards_the_transfer():

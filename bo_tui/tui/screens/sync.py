@@ -59,11 +59,11 @@ CORE_ACTION = {
 # How the "what now" line names a step the core offers (reads first, then writes).
 WHAT_NOW = {
     "check": "Check Campus data",
-    "transfer": "type the path of an HR file (JSON or CSV) below and press Enter, or let the "
-    "HR system call the API",
+    "transfer": "the path of an HR file (JSON or CSV) below, then Enter; or let the HR "
+    "system call the API",
     "end": "End Transfer once the data arrived",
-    "validate": "Validate, to compare the HR staff with Campus",
-    "review": "Review the report (hold back staff with space)",
+    "validate": "Validate: compare the HR staff with Campus",
+    "review": "Review the report (space holds staff back)",
     "commit": "Commit",
     "submit_job": "Submit Commit Job",
     "restart": "Restart Transfer",
@@ -259,8 +259,8 @@ class SyncScreen(BaseScreen):
             if self.info and self.info.committing:
                 return "The commit job is running; progress below."
             return ""
-        steps = [f"{WHAT_NOW[a.id]} [b]{a.key}[/b]" for a in offered]
-        return "Now: " + " · ".join(steps) + "."
+        steps = [f"[b]{a.key}[/b] {WHAT_NOW[a.id]}" for a in offered]
+        return "Now: " + " · ".join(steps)
 
     def _show_steps(self, info: sync_core.SyncInfo) -> None:
         at, all_done = states.wizard_step(info)

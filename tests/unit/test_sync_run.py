@@ -1,0 +1,95 @@
+"""The core's ``run_file`` use case and the CLI's step commands (SPEC section 9, R-SYNC-1 …
+R-SYNC-13): one file through start → validate, no dead end after a failure, the steps alone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bo_tui.cli import main
+from bo_tui.core import sync
+from bo_tui.core.errors import Conflict, RuleViolation
+from bo_tui.core.sync.run import run_file
+
+from .test_sync_fixture import SYNC, load_campus
+
+
+@pytest.fixture
+def campus(store):
+    load_campus(store)
+    return store
+
+
+def _state(store) -> str:
+    with store.session() as s:
+        return sync.current(s).state
+
+
+def test_R_SYNC_1_run_file_takes_a_file_to_validated_and_commits_on_request(campus):
+    out = run_file(campus, [SYNC / "hr.json"], by="cron")
+    assert out.transfer.accepted == 12 and out.report.summary["hrStaffNotInCampus"] >= 1
+    assert _state(campus) == "validated"
+    with pytest.raises(Conflict) as exc:  # validated: a second run is told what to do
+        run_file(campus, [SYNC / "hr.json"], by="cron")
+    assert "review the report, then commit" in exc.value.message
+
+
+def test_R_SYNC_2_a_file_that_breaks_leaves_no_sync_behind_and_the_run_can_be_repeated(
+    campus, tmp_path
+):
+    broken = tmp_path / "cut.json"
+    text = (SYNC / "hr.json").read_text()
+    broken.write_text(text[: len(text) // 2])  # an export cut off halfway
+    with pytest.raises(RuleViolation):
+        run_file(campus, [broken], by="cron")
+    assert _state(campus) == "none"  # nothing half-filled is left open
+    out = run_file(campus, [SYNC / "hr.json"], by="cron")
+    assert out.transfer.accepted == 12 and _state(campus) == "validated"
+
+
+def test_R_SYNC_1_after_restart_a_run_fills_the_restarted_sync(campus):
+    run_file(campus, [SYNC / "hr.json"], by="cron")
+    with campus.transaction() as s:
+        restarted = sync.restart(s)
+    out = run_file(campus, [SYNC / "hr.json"], by="cron")
+    assert out.syncId == restarted.syncId and _state(campus) == "validated"
+
+
+def test_R_SYNC_9_run_file_commits_as_a_job(campus):
+    out = run_file(campus, [SYNC / "hr.json"], by="cron", commit=True, job=True)
+    assert out.commit is not None and out.commit.applied > 0
+    assert _state(campus) == "committed"
+
+
+def test_cli_sync_steps_one_by_one_as_the_api_has_them(campus, capsys, tmp_path):
+    db = ["--db", str(campus.engine.url)]
+    assert main([*db, "sync", "end"]) == 1
+    assert "no sync is open" in capsys.readouterr().err
+    assert main([*db, "sync", "start"]) == 0
+    assert main([*db, "sync", "end"]) == 1
+    assert "no staff member was transferred yet" in capsys.readouterr().err
+    assert main([*db, "sync", "transfer", str(SYNC / "hr.json"), str(SYNC / "hr.csv")]) == 0
+    assert main([*db, "sync", "end"]) == 0
+    capsys.readouterr()
+    report = tmp_path / "r.json"
+    assert main([*db, "sync", "validate", "--json", "--report", str(report)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"] == json.loads(report.read_text())["summary"]
+    assert main([*db, "sync", "commit", "--job"]) == 1  # 3001 is duplicated in Campus: refused
+    assert "3001: this staff number is duplicated" in capsys.readouterr().out
+    assert _state(campus) == "committed"
+    # After a commit a transfer names the committed sync and the next step, not "none".
+    assert main([*db, "sync", "transfer", str(SYNC / "hr.json")]) == 1
+    err = capsys.readouterr().err
+    assert "is committed" in err and "start a new sync" in err
+
+
+def test_cli_sync_run_after_a_failed_run_works_again(campus, capsys, tmp_path):
+    db = ["--db", str(campus.engine.url)]
+    broken = tmp_path / "cut.json"
+    broken.write_text((SYNC / "hr.json").read_text()[:300])
+    assert main([*db, "sync", "run", str(broken)]) == 1
+    assert main([*db, "sync", "run", str(SYNC / "hr.json")]) == 0
+    assert main([*db, "sync", "restart"]) == 0
+    assert main([*db, "sync", "run", str(SYNC / "hr.json")]) == 0
