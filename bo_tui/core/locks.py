@@ -16,6 +16,7 @@ from . import households as hh
 from .employments import insert_employments
 from .errors import FieldError, Forbidden, NotFound, RuleViolation
 from .identities import change_names, current_identity, person_ids_for_staff_number, staff_key
+from .person_fields import DEMOGRAPHICS, PLAIN
 from .positions import check_positions, ensure_titles, insert_positions
 from .preferences import get_preferences
 from .reference import lookup
@@ -33,24 +34,6 @@ AREAS: dict[str, tuple[str, str]] = {
     "employment": ("staffEmployment", "Staff Employment"),
     "positions": ("staffEmploymentAssignments", "Staff Employment Assignments"),
     "household": ("staffHousehold", "Staff Household"),
-}
-_DEMOGRAPHICS = (
-    "gender",
-    "ssn",
-    "birthDate",
-    "workPhone",
-    "cellPhone",
-    "otherPhone",
-    "workEmail",
-    "personalEmail",
-)
-_COLUMNS = {
-    "birthDate": "birth_date",
-    "workPhone": "work_phone",
-    "cellPhone": "cell_phone",
-    "otherPhone": "other_phone",
-    "workEmail": "work_email",
-    "personalEmail": "personal_email",
 }
 
 
@@ -121,7 +104,7 @@ def campus_edit_demographics(
     """Edit demographic fields and the staff number (payload names; null clears). Each area
     touched must be unlocked; a staff number already used by another person is refused."""
     names = set(changes)
-    unknown = names - set(_DEMOGRAPHICS) - {"staffNumber"}
+    unknown = names - set(DEMOGRAPHICS) - {"staffNumber"}
     if unknown:
         raise RuleViolation(
             [
@@ -131,7 +114,7 @@ def campus_edit_demographics(
                 for n in sorted(unknown)
             ]
         )
-    if names & set(_DEMOGRAPHICS):
+    if names & set(DEMOGRAPHICS):
         require_edit(session, person_id, "demographics")
     if "staffNumber" in names:
         require_edit(session, person_id, "staffNumber")
@@ -139,6 +122,21 @@ def campus_edit_demographics(
     if data.get("staffNumber") in ("", None):
         data.pop("staffNumber", None)
     payload = parse_staff(data)
+    values = _checked_values(session, person_id, payload, names)
+    _person_row(session, person_id)
+    if values:
+        session.execute(update(_P).where(_P.c.id == person_id).values(**values))
+    result = _result(session, person_id, "demographics", bool(values.keys() - {"staff_number"}))
+    if "staff_number" in values:
+        result.mark("staffNumber")
+    return result
+
+
+def _checked_values(
+    session: Session, person_id: int, payload: Any, names: set[str]
+) -> dict[str, Any]:
+    """The persons columns of a Campus demographics edit, after its rules (R-DEMO-2 gender code,
+    R-SYNC-8 staff number used by another person); all errors in one RuleViolation."""
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
     if payload.gender:
@@ -150,18 +148,16 @@ def campus_edit_demographics(
         values["gender"] = None
     if "staffNumber" in names:
         number = payload.staffNumber
-        if number:
-            others = [p for p in person_ids_for_staff_number(session, number) if p != person_id]
-            if others:
-                errors.append(
-                    FieldError(
-                        "staffNumber", "is already the staff number of another person", "R-SYNC-8"
-                    )
+        if number and any(p != person_id for p in person_ids_for_staff_number(session, number)):
+            errors.append(
+                FieldError(
+                    "staffNumber", "is already the staff number of another person", "R-SYNC-8"
                 )
+            )
         values["staff_number"] = number
     if errors:
         raise RuleViolation(errors)
-    for name, col in _COLUMNS.items():
+    for name, col in PLAIN.items():
         if name in names:
             values[col] = getattr(payload, name)
     if "ssn" in names:
@@ -170,13 +166,7 @@ def campus_edit_demographics(
             values.update(ssn_enc=v.encrypt(payload.ssn), ssn_hash=v.hash(payload.ssn))
         else:
             values.update(ssn_enc=None, ssn_hash=None)
-    _person_row(session, person_id)
-    if values:
-        session.execute(update(_P).where(_P.c.id == person_id).values(**values))
-    result = _result(session, person_id, "demographics", bool(values.keys() - {"staff_number"}))
-    if "staff_number" in values:
-        result.mark("staffNumber")
-    return result
+    return values
 
 
 def campus_edit_identity(

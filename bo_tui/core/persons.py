@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from ..store.models import Employment, HouseholdMember, Identity, Person, Position
 from . import addresses, locks
 from . import rights as R
+from .combine import combine_persons, preview_combine
 from .errors import FieldError, Forbidden, RuleViolation
 from .identities import STAFF_KEY, person_for_staff_number, staff_key
 from .reference import list_assignment_codes, list_genders, list_schools
-from .staff import combine_persons, get_person, preview_combine
+from .staff import get_person
 from .staff_models import CombinePreview, RuleWarning, StaffResult
 from .users import acting_user
 

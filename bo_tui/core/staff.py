@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..store.crypto import mask_ssn, vault
-from ..store.models import Employment, Identity, Person, Position, User
+from ..store.models import Employment, Identity, Person, Position
 from . import households as hh
 from . import notifications
 from .employments import apply_employments, insert_employments, list_employments
@@ -25,6 +25,7 @@ from .identities import (
     person_ids_for_staff_number,
     staff_key,
 )
+from .person_fields import NAMES, PLAIN
 from .positions import (
     PositionRow,
     apply_position_list,
@@ -36,20 +37,11 @@ from .positions import (
 from .preferences import get_preferences
 from .reference import lookup
 from .schemas import StaffMemberIn, fields_of
-from .staff_models import CombinePreview, RuleWarning, StaffPage, StaffResult, StaffSummary
+from .staff_models import StaffPage, StaffResult, StaffSummary
 
 _P = Person.__table__
 _I = Identity.__table__
 
-# payload name -> persons column, for the plain demographic fields (SSN and gender apart).
-_SIMPLE = {
-    "birthDate": "birth_date",
-    "workPhone": "work_phone",
-    "cellPhone": "cell_phone",
-    "otherPhone": "other_phone",
-    "workEmail": "work_email",
-    "personalEmail": "personal_email",
-}
 SEARCH_MAX = 1000
 # Statements built once (per-call overhead matters: a sync commit runs thousands of these).
 _INSERT_PERSON = insert(_P)
@@ -58,9 +50,9 @@ _UPDATE_PERSON = update(_P).where(_P.c.id == bindparam("_pid"))
 
 
 class _Plan:
-    """What a create or update will write, decided while validating."""
+    """What a create or update will write, decided while validating: the steps below apply it."""
 
-    __slots__ = ("gender", "positions", "household", "household_mode", "household_id")
+    __slots__ = ("gender", "positions", "household", "household_mode", "household_id", "locations")
 
     def __init__(self):
         self.gender: str | None = None
@@ -68,6 +60,7 @@ class _Plan:
         self.household = None
         self.household_mode = "none"  # none | create | update | ignore
         self.household_id: int | None = None
+        self.locations: list = []  # the household's (location, address id) pairs, resolved
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -153,31 +146,20 @@ def create_staff(
         raise Conflict(msg, [FieldError("staffNumber", msg, "R-DEMO-1")])
 
     # Addresses first: the only step that can still refuse the payload (R-ADDR-5).
-    locations = (
-        hh.resolve_locations(session, payload.household, "household") if use_household else []
-    )
+    if use_household:
+        plan.household_mode = "create"
+        plan.locations = hh.resolve_locations(session, payload.household, "household")
     ssn = payload.ssn
     v = vault() if ssn else None
-    person_id = (
-        session.connection()
-        .execute(
-            _INSERT_PERSON,
-            {
-                "staff_number": staff_number,
-                "ssn_enc": v.encrypt(ssn) if v else None,
-                "ssn_hash": v.hash(ssn) if v else None,
-                "birth_date": payload.birthDate,
-                "gender": plan.gender,
-                "work_phone": payload.workPhone,
-                "cell_phone": payload.cellPhone,
-                "other_phone": payload.otherPhone,
-                "work_email": payload.workEmail,
-                "personal_email": payload.personalEmail,
-                "hr_managed": True,
-            },
-        )
-        .inserted_primary_key[0]
+    row = {col: getattr(payload, key) for key, col in PLAIN.items()}
+    row.update(
+        staff_number=staff_number,
+        ssn_enc=v.encrypt(ssn) if v else None,
+        ssn_hash=v.hash(ssn) if v else None,
+        gender=plan.gender,
+        hr_managed=True,
     )
+    person_id = session.connection().execute(_INSERT_PERSON, row).inserted_primary_key[0]
     result = StaffResult(
         staffNumber=staff_number,
         personId=person_id,
@@ -194,14 +176,9 @@ def create_staff(
         result.titlesCreated = ensure_titles(session, plan.positions)
         insert_positions(session, person_id, plan.positions)
         result.mark("positions")
-    if payload.household is not None:
-        if use_household:
-            hh.create_staff_household(
-                session, person_id, payload.household, locations, payload.lastName, today
-            )
-            result.mark("household")
-        else:
-            _household_warning_off(result)
+    if payload.household is not None and not use_household:
+        _household_warning_off(result)
+    _apply_household(session, person_id, payload, plan, result, today, payload.lastName)
     notifications.staff_changed(session, notifications.STAFF_CREATED, result)
     return result
 
@@ -215,12 +192,41 @@ def update_staff(
     ``household`` by R-HH-2..4 (null: ignored with a warning, a household is never removed)."""
     today = _today(today)
     person_id = person_for_staff_number(session, staff_number)
-    prefs = get_preferences(session)
+    result = StaffResult(staffNumber=staff_number, personId=person_id)
+    plan = _plan_update(session, staff_number, person_id, payload, result, today)
+    sent = payload.model_fields_set
+    _apply_person(session, person_id, staff_number, payload, plan, result)
+    _apply_names(session, person_id, payload, result, today)
+    if payload.employments and apply_employments(session, person_id, payload.employments):
+        result.mark("employment")
+    if "positions" in sent:
+        rows = plan.positions or []
+        result.titlesCreated = ensure_titles(session, rows)
+        if apply_position_list(session, person_id, rows, result):
+            result.mark("positions")
+    if plan.household_mode == "create":
+        cur = current_identity(session, person_id)
+        last = cur.last_name if cur else "Staff"
+        _apply_household(session, person_id, payload, plan, result, today, last)
+    else:
+        _apply_household(session, person_id, payload, plan, result, today)
+    notifications.staff_changed(session, notifications.STAFF_UPDATED, result)
+    return result
+
+
+def _plan_update(
+    session: Session,
+    staff_number: str,
+    person_id: int,
+    payload: StaffMemberIn,
+    result: StaffResult,
+    today: dt.date,
+) -> _Plan:
+    """Every update rule checked before anything is written (all errors in one RuleViolation),
+    then the household's addresses resolved: the only step that can still refuse (R-ADDR-5)."""
     plan = _Plan()
     errors: list[FieldError] = []
-    result = StaffResult(staffNumber=staff_number, personId=person_id)
     sent = payload.model_fields_set
-
     if "staffNumber" in sent:
         if not payload.staffNumber:
             errors.append(FieldError("staffNumber", "cannot be cleared", "R-DEMO-1"))
@@ -235,44 +241,74 @@ def update_staff(
             errors.append(FieldError(name, "cannot be cleared", "R-DEMO-1"))
     _check_common(session, payload, errors, plan)
     if "household" in sent:
-        if payload.household is None:
-            result.warn(
-                "household",
-                "null household ignored: a household is never removed by the HR system",
-                "R-HH-2",
-            )
-        elif not prefs.allowHouseholdAddress:
-            _household_warning_off(result)
-        else:
-            plan.household_mode, plan.household_id = hh.plan_household_update(
-                session, person_id, payload.household, "household", today, result, errors
-            )
+        _plan_household(session, person_id, payload, plan, result, errors, today)
     if errors:
         raise RuleViolation(errors)
-
-    locations = []
     if plan.household_mode in ("create", "update"):
-        locations = hh.resolve_locations(session, payload.household, "household")
+        plan.locations = hh.resolve_locations(session, payload.household, "household")
+    return plan
 
-    person = session.connection().execute(_PERSON, {"pid": person_id}).one()
+
+def _plan_household(
+    session: Session,
+    person_id: int,
+    payload: StaffMemberIn,
+    plan: _Plan,
+    result: StaffResult,
+    errors: list[FieldError],
+    today: dt.date,
+) -> None:
+    if payload.household is None:
+        result.warn(
+            "household",
+            "null household ignored: a household is never removed by the HR system",
+            "R-HH-2",
+        )
+    elif not get_preferences(session).allowHouseholdAddress:
+        _household_warning_off(result)
+    else:
+        plan.household_mode, plan.household_id = hh.plan_household_update(
+            session, person_id, payload.household, "household", today, result, errors
+        )
+
+
+def _demographic_changes(payload: StaffMemberIn, plan: _Plan, person) -> dict[str, Any]:
+    """The persons columns an update changes: sent fields whose value differs (SPEC: an absent
+    key leaves the value, null clears it); the SSN compared by its hash, re-encrypted if new."""
+    sent = payload.model_fields_set
     values: dict[str, Any] = {}
-    for name, col in _SIMPLE.items():
+    for name, col in PLAIN.items():
         if name in sent and getattr(payload, name) != getattr(person, col):
             values[col] = getattr(payload, name)
     if "gender" in sent and plan.gender != person.gender:
         values["gender"] = plan.gender
-    if "ssn" in sent:
-        if payload.ssn is None:
-            if person.ssn_enc is not None:
-                values.update(ssn_enc=None, ssn_hash=None)
-        else:
-            v = vault()
-            digest = v.hash(payload.ssn)
-            if digest != person.ssn_hash:
-                values.update(ssn_enc=v.encrypt(payload.ssn), ssn_hash=digest)
+    if "ssn" not in sent:
+        return values
+    if payload.ssn is None:
+        if person.ssn_enc is not None:
+            values.update(ssn_enc=None, ssn_hash=None)
+    else:
+        v = vault()
+        digest = v.hash(payload.ssn)
+        if digest != person.ssn_hash:
+            values.update(ssn_enc=v.encrypt(payload.ssn), ssn_hash=digest)
+    return values
+
+
+def _apply_person(
+    session: Session,
+    person_id: int,
+    staff_number: str,
+    payload: StaffMemberIn,
+    plan: _Plan,
+    result: StaffResult,
+) -> None:
+    """The person row: demographics, the staff number's spelling, and HR-managed from now on."""
+    person = session.connection().execute(_PERSON, {"pid": person_id}).one()
+    values = _demographic_changes(payload, plan, person)
     if values:
         result.mark("demographics")
-    if "staffNumber" in sent and payload.staffNumber != person.staff_number:
+    if "staffNumber" in payload.model_fields_set and payload.staffNumber != person.staff_number:
         # Same number up to case and spaces: the HR system's spelling wins (HR replaces Campus).
         values["staff_number"] = payload.staffNumber
         result.mark("staffNumber")
@@ -282,41 +318,44 @@ def update_staff(
     if values:
         session.connection().execute(_UPDATE_PERSON, {"_pid": person_id, **values})
 
-    if sent & {"lastName", "firstName", "middleName"}:
-        cur = current_identity(session, person_id)
-        last = payload.lastName if "lastName" in sent else (cur.last_name if cur else None)
-        first = payload.firstName if "firstName" in sent else (cur.first_name if cur else None)
-        middle = (
-            (payload.middleName or None)
-            if "middleName" in sent
-            else (cur.middle_name if cur else None)
-        )
-        if last and first and change_names(session, person_id, cur, last, first, middle, today):
-            result.mark("identity")
-    if payload.employments and apply_employments(session, person_id, payload.employments):
-        result.mark("employment")
-    if "positions" in sent:
-        rows = plan.positions or []
-        result.titlesCreated = ensure_titles(session, rows)
-        if apply_position_list(session, person_id, rows, result):
-            result.mark("positions")
+
+def _apply_names(
+    session: Session, person_id: int, payload: StaffMemberIn, result: StaffResult, today: dt.date
+) -> None:
+    """A changed name starts a new current identity (R-DEMO-3); names not sent stay."""
+    sent = payload.model_fields_set
+    if not sent & NAMES.keys():
+        return
+    cur = current_identity(session, person_id)
+    last = payload.lastName if "lastName" in sent else (cur.last_name if cur else None)
+    first = payload.firstName if "firstName" in sent else (cur.first_name if cur else None)
+    middle = (
+        (payload.middleName or None) if "middleName" in sent else (cur.middle_name if cur else None)
+    )
+    if last and first and change_names(session, person_id, cur, last, first, middle, today):
+        result.mark("identity")
+
+
+def _apply_household(
+    session: Session,
+    person_id: int,
+    payload: StaffMemberIn,
+    plan: _Plan,
+    result: StaffResult,
+    today: dt.date,
+    last_name: str | None = None,
+) -> None:
+    """A new staff household (R-HH-1, named after the staff member) or the planned update of
+    the person's own (R-HH-2..4)."""
     if plan.household_mode == "create":
-        cur = current_identity(session, person_id)
         hh.create_staff_household(
-            session,
-            person_id,
-            payload.household,
-            locations,
-            cur.last_name if cur else "Staff",
-            today,
+            session, person_id, payload.household, plan.locations, last_name, today
         )
         result.mark("household")
     elif plan.household_mode == "update" and hh.apply_household_update(
-        session, person_id, plan.household_id, payload.household, locations, today
+        session, person_id, plan.household_id, payload.household, plan.locations, today
     ):
         result.mark("household")
-    notifications.staff_changed(session, notifications.STAFF_UPDATED, result)
-    return result
 
 
 # --- read one ----------------------------------------------------------------------------------
@@ -530,131 +569,12 @@ def search_staff(
     return StaffPage(items=items, offset=offset, limit=limit)
 
 
-# --- Combine Person (R-SYNC-10) ------------------------------------------------------------------
-
-_FILLABLE = (
-    "staff_number",
-    "student_number",
-    "ssn_enc",
-    "birth_date",
-    "gender",
-    "work_phone",
-    "cell_phone",
-    "other_phone",
-    "work_email",
-    "personal_email",
-)
-
-
-def _name_of(session: Session, person_id: int) -> str:
-    cur = current_identity(session, person_id)
-    return f"{cur.last_name}, {cur.first_name}" if cur else f"person {person_id}"
-
-
-def preview_combine(session: Session, base_person_id: int, other_person_id: int) -> CombinePreview:
-    """What Combine Person would do, changing nothing: the base person (the staff member, per
-    the seed) keeps its identity and staff number; the other person's employments, positions,
-    household memberships and user link move to it; blanks of the base are filled from the other."""
-    if base_person_id == other_person_id:
-        raise RuleViolation(
-            [
-                FieldError(
-                    "otherPersonId", "must be a different person than the base person", "R-SYNC-10"
-                )
-            ]
-        )
-    rows = {
-        r.id: r
-        for r in session.execute(select(_P).where(_P.c.id.in_([base_person_id, other_person_id])))
-    }
-    missing = [
-        FieldError(name, "no such person", "R-SYNC-10")
-        for name, pid in (("basePersonId", base_person_id), ("otherPersonId", other_person_id))
-        if pid not in rows
-    ]
-    if missing:
-        raise NotFound("no such person", missing)
-    base, other = rows[base_person_id], rows[other_person_id]
-
-    def count(table, col="person_id"):
-        return (
-            session.scalar(
-                select(func.count()).select_from(table).where(table.c[col] == other_person_id)
-            )
-            or 0
-        )
-
-    from ..store.models import HouseholdMember
-
-    preview = CombinePreview(
-        basePersonId=base_person_id,
-        otherPersonId=other_person_id,
-        baseName=_name_of(session, base_person_id),
-        otherName=_name_of(session, other_person_id),
-        employments=count(Employment.__table__),
-        positions=count(Position.__table__),
-        householdMemberships=count(HouseholdMember.__table__),
-        users=count(User.__table__),
-        identitiesDropped=count(_I),
-    )
-    for col in _FILLABLE:
-        if getattr(base, col) in (None, "") and getattr(other, col) not in (None, ""):
-            preview.fieldsFilled.append(col.replace("_enc", ""))
-    if (
-        other.staff_number
-        and base.staff_number
-        and staff_key(other.staff_number) != staff_key(base.staff_number)
-    ):
-        preview.warnings.append(
-            RuleWarning(
-                field="otherPersonId",
-                message="the other person's staff number goes away with it; the base person's is kept",
-                rule="R-SYNC-10",
-            )
-        )
-    return preview
-
-
-def combine_persons(session: Session, base_person_id: int, other_person_id: int) -> CombinePreview:
-    """Combine Person: apply what ``preview_combine`` lists, then delete the other person."""
-    preview = preview_combine(session, base_person_id, other_person_id)
-    other = session.execute(select(_P).where(_P.c.id == other_person_id)).one()
-    base = session.execute(select(_P).where(_P.c.id == base_person_id)).one()
-    for table in (Employment.__table__, Position.__table__):
-        session.execute(
-            update(table)
-            .where(table.c.person_id == other_person_id)
-            .values(person_id=base_person_id)
-        )
-    hh.move_memberships(session, other_person_id, base_person_id)
-    users = User.__table__
-    session.execute(
-        update(users).where(users.c.person_id == other_person_id).values(person_id=base_person_id)
-    )
-    values: dict[str, Any] = {}
-    for col in _FILLABLE:
-        if getattr(base, col) in (None, "") and getattr(other, col) not in (None, ""):
-            values[col] = getattr(other, col)
-            if col == "ssn_enc":
-                values["ssn_hash"] = other.ssn_hash
-    if other.hr_managed and not base.hr_managed:
-        values["hr_managed"] = True
-    session.execute(delete(_I).where(_I.c.person_id == other_person_id))
-    session.execute(delete(_P).where(_P.c.id == other_person_id))
-    if values:
-        session.execute(update(_P).where(_P.c.id == base_person_id).values(**values))
-    preview.applied = True
-    return preview
-
-
 __all__ = [
     "SEARCH_MAX",
-    "combine_persons",
     "count_staff",
     "create_staff",
     "get_person",
     "get_staff",
-    "preview_combine",
     "search_staff",
     "update_staff",
     "validate_staff",

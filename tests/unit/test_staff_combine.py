@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, insert, select
 
+from bo_tui.core.combine import combine_persons, preview_combine
 from bo_tui.core.errors import NotFound, RuleViolation
 from bo_tui.core.schemas import parse_staff
-from bo_tui.core.staff import combine_persons, create_staff, get_person, preview_combine
+from bo_tui.core.staff import create_staff, get_person
 from bo_tui.store.models import Household, HouseholdMember, Identity, Person, User
 
 TODAY = dt.date(2026, 9, 1)
