@@ -37,7 +37,7 @@ class MessageQuery(ListQuery[MessageOut]):
 
 @dataclass(frozen=True)
 class NotificationQuery(ListQuery[NotificationOut]):
-    """The district's notifications (one per type at most: a short list)."""
+    """The district's notifications with their recipients (a short list)."""
 
     def _all(self, session: Session) -> list[NotificationOut]:
         return notifications.list_notifications(session)

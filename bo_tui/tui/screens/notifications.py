@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from bo_tui.core import notifications as note_core
 from bo_tui.core import rights
 from bo_tui.core.errors import CoreError, RuleViolation
+from bo_tui.core.queries import NotificationQuery
 
 from ..widgets.admin_modals import AdminConfirm
 from .base import BaseModal, BaseScreen
@@ -315,7 +316,7 @@ class NotificationsScreen(BaseScreen):
     def load(self, select_id: int | None = None) -> None:
         app = self.app
         with app.store.session() as session:
-            notes = note_core.list_notifications(session)
+            notes = NotificationQuery().page(session)
             eligible = note_core.eligible_recipients(session)
         app.call_from_thread(self.show, notes, eligible, select_id)
 
