@@ -1,5 +1,5 @@
-"""The hand-checked address corpus fixtures/address_pairs.csv (R-ADDR-3, R-ADDR-4): each pair
-resolves to one row when marked ``same`` and to two rows when marked ``different``."""
+"""The address corpora (R-ADDR-3, R-ADDR-4, R-ADDR-7): the hand-checked address_pairs.csv pair
+by pair, and the written-out address_corpus.csv as a whole (recall printed, no false merge)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,19 @@ from pathlib import Path
 import pytest
 
 from bo_tui.core.addresses import resolve
+from bo_tui.core.errors import RuleViolation
 from bo_tui.core.schemas import AddressIn
 from bo_tui.store import Store
 
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "address_pairs.csv"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+CORPUS = FIXTURES / "address_pairs.csv"
+# Written by fixtures/address_corpus.py from Pub 28's tables, district-like addresses and the
+# forms of R-ADDR-7; regenerate it with that script.
+FORMS_CORPUS = FIXTURES / "address_corpus.csv"
 
 
-def load_pairs() -> list[dict[str, str]]:
-    with CORPUS.open(newline="", encoding="utf-8") as fh:
+def load_pairs(path: Path = CORPUS) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -60,3 +65,40 @@ def test_R_ADDR_4_corpus_pair(corpus_store, pair):
         session.close()
     assert again == first
     assert (first == second) == (pair["expected"] == "same"), pair["why"]
+
+
+def _joined(session, pair: dict[str, str]) -> bool | None:
+    """Whether the pair resolves to one row in both orders (None: one side was refused),
+    leaving the store as it was."""
+    joined = []
+    for first, second in ((pair["a"], pair["b"]), (pair["b"], pair["a"])):
+        savepoint = session.begin_nested()
+        try:
+            one = resolve(session, address_of(first), "a").id
+            two = resolve(session, address_of(second), "b").id
+        except RuleViolation:
+            return None
+        finally:
+            savepoint.rollback()
+        joined.append(one == two)
+    return all(joined) if joined[0] == joined[1] else None
+
+
+def test_R_ADDR_7_forms_corpus_joins_98_percent_and_never_merges(corpus_store):
+    pairs = load_pairs(FORMS_CORPUS)
+    same = [p for p in pairs if p["expected"] == "same"]
+    different = [p for p in pairs if p["expected"] == "different"]
+    assert len(pairs) >= 2000 and len(different) >= 1000
+    session = corpus_store.session()
+    try:
+        with session.begin():
+            joined = [p for p in same if _joined(session, p)]
+            merged = [p for p in different if _joined(session, p) is not False]
+            session.rollback()
+    finally:
+        session.close()
+    recall = len(joined) / len(same)
+    print(f"R-ADDR-7 corpus: {len(joined)}/{len(same)} same-address pairs joined ({recall:.2%})")
+    print(f"R-ADDR-7 corpus: {len(merged)}/{len(different)} different pairs merged or refused")
+    assert [(p["a"], p["b"]) for p in merged] == []
+    assert recall >= 0.98, [(p["a"], p["b"]) for p in same if p not in joined][:20]

@@ -30,6 +30,7 @@ from .normalize import (
     _normalize_tuple,
     _truthy,
     norm_apt,
+    unit_key,
 )
 from .parse import _parse_cached, _prepare
 
@@ -244,6 +245,9 @@ _FULL_FIELDS = {k: "fullStreetAddress" for k in NORM_FIELDS}
 
 
 def _key_of(values: tuple[str, ...]) -> str:
+    apt = values[6]
+    if " " in apt:  # a designator, or two units: the key holds the numbers (R-ADDR-7)
+        return "|".join((*values[:6], unit_key(apt), *values[7 : len(KEY_FIELDS)]))
     return "|".join(values[: len(KEY_FIELDS)])
 
 
@@ -254,6 +258,41 @@ def _street_sent(raw_items: tuple) -> bool:
     """Whether any street component (number … apt) was sent."""
     street = raw_items[1:7]
     return street != _NO_STREET and any(map(_sent, street))
+
+
+def _plan_text(full: str, sent: tuple[str, ...]) -> _Plan | tuple[_Problem, ...]:
+    """The plan of a ``fullStreetAddress`` (``sent``: the normalized fields sent beside it)."""
+    parsed = _parse_cached(_prepare(full))
+    if isinstance(parsed, str):
+        return (("fullStreetAddress", f"fullStreetAddress {parsed}", "R-ADDR-5"),)
+    alt = parsed.alt
+    parsed = parsed.values
+    if sent[0] and not parsed[0]:
+        return (
+            (
+                "postOfficeBox",
+                "postOfficeBox is true but fullStreetAddress is a street address",
+                "R-ADDR-2",
+            ),
+        )
+    values = _with_location(parsed, sent)
+    if parsed[0]:  # a PO box
+        location = dict(zip(NORM_FIELDS, values, strict=True))
+        missing = [k for k in ("city", "state", "zip") if not location[k]]
+        if missing:
+            return tuple(
+                (k, f"a PO box needs {k} (city, state and zip)", "R-ADDR-2") for k in missing
+            )
+    if not _values_fine(values):
+        fields = dict(_FULL_FIELDS)
+        for k, v in zip(NORM_FIELDS[7:], sent[7:], strict=True):  # city, state, zip, county
+            if v:
+                fields[k] = k
+        problems = _value_problems(dict(zip(NORM_FIELDS, values, strict=True)), fields)
+        if problems:
+            return tuple(problems)
+    key = _key_of(values)
+    return _Plan(values, key, values, key, None, _alt_key(values, alt))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -270,39 +309,7 @@ def _plan_cached(raw_items: tuple) -> _Plan | tuple[_Problem, ...]:
     # The uncached normalizer: this plan is the cache entry, one per address is enough.
     values = _normalize_tuple.__wrapped__(raw_items[: len(NORM_FIELDS)])
     if sent_full:
-        parsed = _parse_cached(_prepare(full))
-        if isinstance(parsed, str):
-            return (("fullStreetAddress", f"fullStreetAddress {parsed}", "R-ADDR-5"),)
-        alt = parsed.alt
-        parsed = parsed.values
-        if values[0] and not parsed[0]:
-            return (
-                (
-                    "postOfficeBox",
-                    "postOfficeBox is true but fullStreetAddress is a street address",
-                    "R-ADDR-2",
-                ),
-            )
-        sent = values
-        values = _with_location(parsed, sent)
-        if parsed[0]:  # a PO box
-            location = dict(zip(NORM_FIELDS, values, strict=True))
-            missing = [k for k in ("city", "state", "zip") if not location[k]]
-            if missing:
-                return tuple(
-                    (k, f"a PO box needs {k} (city, state and zip)", "R-ADDR-2") for k in missing
-                )
-        if not _values_fine(values):
-            fields = dict(_FULL_FIELDS)
-            for k, v in zip(NORM_FIELDS[7:], sent[7:], strict=True):  # city, state, zip, county
-                if v:
-                    fields[k] = k
-            problems = _value_problems(dict(zip(NORM_FIELDS, values, strict=True)), fields)
-            if problems:
-                return tuple(problems)
-        key = _key_of(values)
-        alt_key = _alt_key(values, alt)
-        return _Plan(values, key, values, key, None, alt_key)
+        return _plan_text(full, values)
     first = values
     canon = first
     parts = None if values[0] else raw_items[1:7]  # the sent STREET_FIELDS

@@ -351,9 +351,28 @@ def _hashable(value: Any) -> Any:
     return value if value is None or isinstance(value, (str, bool, int)) else str(value)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def unit_key(apt: str) -> str:
+    """A normalized unit as the key holds it (R-ADDR-7): its identifiers without designators,
+    since the unit number decides ("STE 4", "# 4", "4" → 4; "BLDG 2 APT 5" → 2 5). A
+    designator with no identifier after it is the unit itself ("REAR")."""
+    words = apt.split()
+    return " ".join(
+        w
+        for i, w in enumerate(words)
+        if not (w in data.UNIT_STANDARDS and i + 1 < len(words))
+        or words[i + 1] in data.UNIT_STANDARDS
+    )
+
+
 def address_key(norm: Mapping[str, str]) -> str:
-    """The unique key of a normalized address: its key fields joined by ``|``."""
-    return "|".join(norm.get(k) or "" for k in KEY_FIELDS)
+    """The unique key of a normalized address: its key fields joined by ``|``, the unit by its
+    number alone (``unit_key``)."""
+    apt = norm.get("apt") or ""
+    return "|".join(
+        (unit_key(apt) if " " in apt else apt) if k == "apt" else norm.get(k) or ""
+        for k in KEY_FIELDS
+    )
 
 
 def street_line(norm: Mapping[str, Any]) -> str:

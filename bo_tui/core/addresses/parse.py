@@ -20,6 +20,7 @@ import usaddress
 from bo_tui.core import address_data as data
 from bo_tui.core.errors import FieldError, RuleViolation
 
+from . import forms
 from .normalize import (
     _CACHED_NORMALIZERS,
     _DROPPED,
@@ -246,9 +247,7 @@ def _from_tagged(tagged: Mapping[str, str], kind: str) -> dict[str, str]:
     return out
 
 
-_FAST_DIRS = frozenset(
-    "N S E W NE NW SE SW NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST".split()
-)
+_FAST_DIRS = frozenset(k for k in data.DIRECTIONALS if " " not in k)  # also Pub 28's Spanish
 _FAST_UNITS = frozenset(k for k in data.UNIT_DESIGNATORS_C2 if k not in data.UNIT_STANDALONE)
 _FAST_STANDALONE = frozenset(
     k for k, v in data.UNIT_DESIGNATORS_C2.items() if v in data.UNIT_STANDALONE
@@ -323,49 +322,70 @@ def _fast_tag(line: str) -> dict[str, str] | None:
     return tagged
 
 
-_FAST_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
+_SUFFIXES = data.STREET_SUFFIX_C1
+_UNIT_LABEL_ORDER = (
+    "SubaddressType",
+    "SubaddressIdentifier",
+    "OccupancyType",
+    "OccupancyIdentifier",
+)
 
 
-def _fast_place(place: str) -> dict[str, str] | None:
-    """ "CITY[,] [STATE] [ZIP]" after the street line's comma, or None if it is anything else."""
-    words = place.replace(",", " , ").split()
-    tagged: dict[str, str] = {}
-    if words and _FAST_ZIP.match(words[-1]):
-        tagged["ZipCode"] = words.pop()
-    for size in (3, 2, 1):
-        tail = [w for w in words[-size:] if w != ","]
-        city = [w for w in words[:-size] if w != ","]
-        if len(words) > size and city and len(tail) == size and " ".join(tail) in data.STATES:
-            tagged["StateName"] = " ".join(tail)
-            words = words[:-size]
-            break
-    city = " ".join(w for w in words if w != ",")
+def _tag_street(street: list[str]) -> tuple[dict[str, str], str]:
+    """Labels of a street line without its unit: a plain line by the fast reader, any other by
+    usaddress."""
+    line = " ".join(street)
+    fast = _fast_tag(line)
+    if fast:
+        return fast, "Street Address"
+    # "… King Jr Boulevard E": usaddress may read the directional as a unit; a name word
+    # before the suffix makes it the post-directional ("100 N Avenue E" is Avenue E).
+    dirs = data.DIRECTIONALS
     if (
-        not city
-        or not all(w.isalpha() for w in city.split())
-        or words.count(",") > 0
-        and words[-1] != ","
+        len(street) >= 4
+        and street[-1] in dirs
+        and street[-2] in _SUFFIXES
+        and street[-3] not in dirs
     ):
-        return None
-    tagged["PlaceName"] = city
-    return tagged
+        tagged, kind = _tag(" ".join(street[:-1]))
+        if "StreetNamePostType" in tagged and "StreetNamePostDirectional" not in tagged:
+            return {**tagged, "StreetNamePostDirectional": street[-1]}, kind
+    return _tag(line)
 
 
-_PLACE_LABELS = frozenset({"PlaceName", "StateName", "ZipCode"})
+def _with_unit(tagged: Mapping[str, str], unit: list[str]) -> dict[str, str]:
+    """The labels with the unit read apart from the street joined to any the tagger found."""
+    out = {k: v for k, v in tagged.items() if k not in _UNIT_LABEL_ORDER}
+    words = " ".join([*(tagged[k] for k in _UNIT_LABEL_ORDER if k in tagged), *unit]).split()
+    if _repeated_units(words):
+        raise _Unparseable(_REPEATED)
+    out["OccupancyIdentifier"] = " ".join(words)
+    return out
 
 
 def _tag_line(text: str) -> tuple[dict[str, str], str]:
-    """Labels for a prepared text. A plain "…, CITY, STATE ZIP" tail is read here and only the
-    street line goes to usaddress, which otherwise often files the city under the unit."""
-    line, comma, place = text.partition(",")
-    place_tags = _fast_place(place) if comma else {}
-    if place_tags is None:
+    """Labels for a prepared text (R-ADDR-7): its forms read by ``forms.shape_of``, so only the
+    street line goes to the tagger, whatever the commas, the unit and the state look like."""
+    shape = forms.shape_of(text, _tag)
+    if shape is None:
         return _tag(text)
-    fast = _fast_tag(line)
-    tagged, kind = (fast, "Street Address") if fast else _tag(line)
-    if not tagged.keys().isdisjoint(_PLACE_LABELS):
-        return _tag(text)
-    return {**tagged, **place_tags}, kind
+    box = forms.box_number(shape.line)
+    if box:
+        tagged, kind, unit = {"USPSBoxType": "PO BOX", "USPSBoxID": box}, "PO Box", []
+    else:
+        street, unit = forms.split_unit(shape.line)
+        tagged, kind = _tag_street(street)
+    if unit or shape.unit:
+        tagged = _with_unit(tagged, [*unit, *shape.unit])
+    place = {
+        label: value for label, value in zip(_PLACE_LABELS_ORDER, shape[2:], strict=True) if value
+    }
+    if place:
+        tagged = {**tagged, **place}
+    return tagged, kind
+
+
+_PLACE_LABELS_ORDER = ("PlaceName", "StateName", "ZipCode")
 
 
 _DIRECTIONAL_OR_EMPTY = data.DIRECTIONAL_STANDARDS | {""}

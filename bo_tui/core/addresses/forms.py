@@ -1,0 +1,280 @@
+"""The forms people write an address in (R-ADDR-7): a prepared text is cut into its street line,
+unit, city, state and ZIP, with or without commas, before the tagger sees the street line."""
+
+# usaddress reads a whole address well when it is written as it was trained ("LINE, CITY, ST
+# ZIP"), and differently for every other placement of commas, units and states. So the parts
+# that can be read without it are read here, from the right: the ZIP, then the state (a code
+# that is also a street word, such as CT or NE, only after a comma or when the ZIP's first
+# digits say that state), then the comma-separated pieces (a lone directional is the street's
+# post-directional, a piece that starts with a unit designator is the unit, the last other
+# piece is the city). Only a city written without a comma before it is left to usaddress.
+# Every spelling of one address thus hands the tagger the same street line.
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from bo_tui.core import address_data as data
+
+_ZIP_TOKEN = re.compile(r"^\d{5}(?:-?\d{4})?$")
+_DESIGNATORS = frozenset(data.UNIT_DESIGNATORS_C2) - {"NO", "NUMBER", "NUM"}
+_WITH_ID = _DESIGNATORS - {
+    k for k, v in data.UNIT_DESIGNATORS_C2.items() if v in data.UNIT_STANDALONE
+}
+_STANDALONE = frozenset(k for k, v in data.UNIT_DESIGNATORS_C2.items() if v in data.UNIT_STANDALONE)
+_UNIT_ID = re.compile(r"^(?:[0-9]+(?:-?[A-Z0-9]+)?|[A-Z](?:-?[0-9]+)?)$")
+_GLUED = re.compile(r"^#([0-9]+(?:-?[A-Z0-9]+)?|[A-Z](?:-?[0-9]+)?)$")
+_ORDINAL = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
+_FLOOR = frozenset(k for k, v in data.UNIT_DESIGNATORS_C2.items() if v == "FL")
+# Words that are never a ZIP's left neighbour: "APT 65101", "BOX 12345" hold a number.
+_NOT_BEFORE_ZIP = _DESIGNATORS | {"BOX", "POB", "#"}
+# State codes that are also street, unit or name words ("100 Oak Ct", "Elm St NE", "Apt Fl").
+_AMBIGUOUS_STATES = frozenset(
+    code
+    for code in data.STATE_CODES
+    if code in data.STREET_SUFFIX_C1
+    or code in data.DIRECTIONALS
+    or code in data.UNIT_DESIGNATORS_C2
+    or code in data.HIGHWAY_NAMES
+    or code in data.NAME_WORDS
+) | {"IN", "OR", "ME", "DE", "LA", "OK", "HI", "CO", "AS", "PA", "MA", "ID", "OH", "AL"}
+_SUFFIXES = data.STREET_SUFFIX_C1
+# The suffixes that end most streets: after one of them, a rarer suffix word starts the city
+# ("Forest Hill Avenue Cape Girardeau").
+_COMMON_SUFFIXES = frozenset(
+    k
+    for k, v in _SUFFIXES.items()
+    if v in {"ST", "AVE", "RD", "DR", "LN", "CT", "CIR", "BLVD", "PKWY", "PL", "TER", "WAY"}
+)
+_BOX_LINE = re.compile(
+    r"^(?:POST OFFICE BOX|POST OFFICE|POST BOX|P O BOX|PO BOX|P O B|POB|BOX)"
+    r" ?#? ?([0-9][A-Z0-9-]*|[A-Z])(?: (.+))?$"
+)
+
+Tagger = Callable[[str], tuple[dict[str, str], str]]
+
+
+class Shape(NamedTuple):
+    """A text cut into its parts: street tokens (number … post-directional, a unit written
+    without a comma still at their end), unit tokens set off by a comma, and the location."""
+
+    line: list[str]
+    unit: list[str]
+    city: str
+    state: str
+    zip: str
+
+
+def _strip_commas(toks: list[str]) -> None:
+    while toks and toks[-1] == ",":
+        toks.pop()
+
+
+def _zip_agrees(code: str, zip_: str) -> bool:
+    return bool(zip_) and data.ZIP3_STATES.get(zip_[:3]) == code
+
+
+def _state_at_end(toks: list[str], zip_: str) -> tuple[str, int]:
+    """The state written at the end of ``toks`` and its width in tokens, or ("", 0)."""
+    found: list[tuple[str, int]] = []
+    for size in (4, 3, 2, 1):
+        if len(toks) < size + 2 or "," in toks[-size:]:
+            continue
+        name = " ".join(toks[-size:])
+        code = data.STATES.get(name)
+        if not code:
+            continue
+        after_comma = toks[-size - 1] == ","
+        # "100 Oak Ct" is Court, "100 Elm St, NE" Northeast: such a code needs its ZIP.
+        needs_zip = name == code and (
+            code in data.DIRECTIONALS or not after_comma and code in _AMBIGUOUS_STATES
+        )
+        if needs_zip and not _zip_agrees(code, zip_):
+            continue
+        found.append((code, size))
+    if not found:
+        return "", 0
+    # "Main St West Virginia 25301": the ZIP decides between WV and a post-directional + VA.
+    for code, size in found:
+        if _zip_agrees(code, zip_):
+            return code, size
+    return found[0]
+
+
+def _segments(toks: list[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for t in toks:
+        if t == ",":
+            out.append([])
+        else:
+            out[-1].append(t)
+    return [s for s in out if s]
+
+
+def _leading_unit(seg: list[str]) -> tuple[list[str], list[str]]:
+    """A unit at the start of a comma-separated piece ("APT 5", "#5", "STE # 5", "REAR") and
+    the words after it (a city written without its comma)."""
+    if len(seg) == 1 and seg[0] in _STANDALONE:
+        return seg, []
+    if _GLUED.match(seg[0]):
+        return seg[:1], seg[1:]
+    if seg[0] in _DESIGNATORS and len(seg) >= 2:
+        if _UNIT_ID.match(seg[1]):
+            return seg[:2], seg[2:]
+        if len(seg) >= 3 and seg[1] == "#" and _UNIT_ID.match(seg[2]):
+            return seg[:3], seg[3:]
+        if _GLUED.match(seg[1]):
+            return seg[:2], seg[2:]
+    return [], seg
+
+
+def _leading_directional(seg: list[str]) -> bool:
+    """Whether a piece right after the street line starts with its post-directional: alone,
+    abbreviated, or spelled out before a unit ("Oak St, SW", "Oak St, NE Roanoke", "Oak St,
+    North Apt 4"); "Oak St, North Providence" is a city."""
+    if seg[0] not in data.DIRECTIONALS:
+        return False
+    return len(seg) == 1 or len(seg[0]) <= 2 or bool(_leading_unit(seg[1:])[0])
+
+
+def split_unit(toks: list[str]) -> tuple[list[str], list[str]]:
+    """The street tokens and the unit written at their end ("APT 5", "# 5", "#5", "STE # 5",
+    "BLDG 2 APT 5", "REAR", "2ND FL"), so that the tagger reads the street alone: a unit
+    after a street without a suffix ("77 Broadway Apartment 5") is never part of its name."""
+    street, unit = list(toks), []
+    for _ in range(3):
+        n = len(street)
+        take = 0
+        if n >= 3 and _GLUED.match(street[-1]):
+            take = 2 if n >= 4 and street[-2] in _DESIGNATORS else 1
+        elif n >= 4 and street[-2] in _DESIGNATORS and _UNIT_ID.match(street[-1]):
+            take = 2
+        elif n >= 5 and street[-2] == "#" and street[-3] in _DESIGNATORS:
+            take = 3 if _UNIT_ID.match(street[-1]) else 0
+        elif n >= 4 and street[-1] in _FLOOR and _ORDINAL.match(street[-2]):
+            take = 2
+        elif (
+            n >= 4
+            and street[-1] in _STANDALONE
+            and (street[-2] in _SUFFIXES or street[-2] in data.DIRECTIONALS or unit)
+        ):
+            take = 1
+        if not take or n - take < 2:
+            break
+        unit[:0] = street[-take:]
+        street = street[:-take]
+    return street, unit
+
+
+def _street_ends(line: list[str]) -> bool:
+    """Whether the line ends as a street does: a unit, a common suffix, or a directional after
+    one ("Elm St", "Elm St N", "Elm St Apt 3"): then no city follows it."""
+    if split_unit(line)[1]:
+        return True
+    last = line[-1]
+    if last in data.DIRECTIONALS and len(line) >= 4:
+        last = line[-2]
+    return last in _COMMON_SUFFIXES
+
+
+def _ends_street(words: list[str]) -> bool:
+    """Whether the words can end a street line: a suffix, a route number or a post-directional
+    after one ("Oak St", "County Road 42", "Oak St S")."""
+    last = words[-1]
+    if last in data.DIRECTIONALS and len(words) >= 4:
+        last = words[-2]
+    return last in _SUFFIXES or any(c.isdigit() for c in last)
+
+
+def _city_after_marker(line: list[str]) -> int:
+    """Where a city starts after a unit ("# C Des Moines", "Apartment F Mexico") or after the
+    suffix when it starts with Saint/Mount/Fort ("Ave Ste Genevieve"), or 0."""
+    for i in range(len(line) - 2, 1, -1):
+        rest = line[i + 1 :]
+        if not all(w.isalpha() for w in rest):
+            return 0
+        word = line[i]
+        if _GLUED.match(word) or (
+            word in _WITH_ID and _UNIT_ID.match(line[i + 1]) and len(rest) >= 2
+        ):
+            return i + 1 if _GLUED.match(word) else i + 2
+        name_word = word in data.NAME_WORDS and i >= 3 and _ends_street(line[:i])
+        if name_word and not any(w in _SUFFIXES for w in rest):
+            return i
+    return 0
+
+
+def _city_in_line(line: list[str], state: str, zip_: str, tag: Tagger) -> tuple[list[str], str]:
+    """A city written after the street with no comma before it: after a PO box, a unit or
+    the suffix when it starts with Saint/Mount/Fort read here, otherwise usaddress's
+    PlaceName, corrected where it takes a street's suffix or directional for the city's."""
+    m = _BOX_LINE.match(" ".join(line))
+    if m:
+        city = m.group(2) or ""
+        if city and all(w.isalpha() for w in city.split()):
+            return line[: len(line) - len(city.split())], city
+        return line, ""
+    if len(line) < 3 or _street_ends(line):
+        return line, ""
+    start = _city_after_marker(line)
+    if start:
+        return line[:start], " ".join(line[start:])
+    try:
+        tagged, _ = tag(" ".join([*line, state, zip_]).strip())
+    except Exception:  # usaddress refuses some lines (repeated labels): no city then
+        return line, ""
+    words = (tagged.get("PlaceName") or "").split()
+    if not words or line[-len(words) :] != words or len(line) - len(words) < 2:
+        return line, ""
+    street = line[: -len(words)]
+    if all(w in data.DIRECTIONALS for w in street[1:]):
+        return line, ""  # "395 North Broadway, MO": the street needs its name
+    if len(words) > 1 and len(words[0]) <= 2 and words[0] in data.DIRECTIONALS:
+        street.append(words.pop(0))  # "Lane St E Lake Ozark": an abbreviation is no city's
+    rare_last = street[-1] in _SUFFIXES and street[-1] not in _COMMON_SUFFIXES
+    if len(street) >= 4 and rare_last and street[-2] in _COMMON_SUFFIXES:
+        words = [street.pop(), *words]
+    return street, " ".join(words)
+
+
+def shape_of(text: str, tag: Tagger) -> Shape | None:
+    """The parts of a prepared text (R-ADDR-7), or None when its pieces are not one street
+    line, directional, unit and city (left to usaddress whole)."""
+    toks = text.replace(",", " , ").split()
+    _strip_commas(toks)
+    zip_ = state = ""
+    if len(toks) >= 3 and _ZIP_TOKEN.match(toks[-1]) and toks[-2] not in _NOT_BEFORE_ZIP:
+        zip_ = toks.pop()[:5]
+        _strip_commas(toks)
+    state, size = _state_at_end(toks, zip_)
+    if size:
+        del toks[-size:]
+        _strip_commas(toks)
+    segs = _segments(toks)
+    if not segs:
+        return None
+    line, unit, city = segs[0], [], ""
+    for i, seg in enumerate(segs[1:], start=2):
+        if i == 2 and _leading_directional(seg):
+            line = [*line, seg[0]]  # "410 Oak Street, SW", "Elm St, E. Apt 5"
+            seg = seg[1:]
+            if not seg:
+                continue
+        found, seg = _leading_unit(seg)
+        unit += found
+        if not seg:
+            continue
+        if i != len(segs) or city:
+            return None  # two cities, or a piece between the street and the city
+        city = " ".join(seg)
+    if not city and state and len(segs) == 1:
+        line, city = _city_in_line(line, state, zip_, tag)
+    return Shape(line, unit, city, state, zip_)
+
+
+def box_number(street: list[str]) -> str | None:
+    """The box number of a PO box line ("PO BOX 125", "POB 125", "BOX # 125"), or None."""
+    m = _BOX_LINE.match(" ".join(street))
+    return m.group(1) if m and not m.group(2) else None
