@@ -113,6 +113,26 @@ TOKEN_OPENAPI = {
 }
 
 
+def _credentials(
+    params: dict, auth: str | None
+) -> tuple[tuple[str, str] | None, str | None, str | None]:
+    """(Basic pair or None, client id, secret): from HTTP Basic or the form, never both."""
+    basic = None
+    if auth:
+        scheme, _, rest = auth.partition(" ")
+        if scheme.lower() != "basic":
+            raise oauth_error(
+                400, "invalid_request", "use HTTP Basic or form fields for the client credentials"
+            )
+        basic = _basic(rest)
+    if basic and ("client_id" in params or "client_secret" in params):
+        raise oauth_error(
+            400, "invalid_request", "send the client credentials one way only (Basic or form)"
+        )
+    client_id, secret = basic or (params.get("client_id"), params.get("client_secret"))
+    return basic, client_id, secret
+
+
 @router.post(
     cred.TOKEN_PATH,
     operation_id="token",
@@ -144,21 +164,7 @@ async def token(request: Request):
                 400, "invalid_request", "the request body is too long for a token request"
             )
     params = _params(bytes(raw), request.headers.get("content-type", ""))
-
-    auth = request.headers.get("authorization")
-    basic = None
-    if auth:
-        scheme, _, rest = auth.partition(" ")
-        if scheme.lower() != "basic":
-            raise oauth_error(
-                400, "invalid_request", "use HTTP Basic or form fields for the client credentials"
-            )
-        basic = _basic(rest)
-    if basic and ("client_id" in params or "client_secret" in params):
-        raise oauth_error(
-            400, "invalid_request", "send the client credentials one way only (Basic or form)"
-        )
-    client_id, secret = basic or (params.get("client_id"), params.get("client_secret"))
+    basic, client_id, secret = _credentials(params, request.headers.get("authorization"))
 
     address = request.client.host if request.client else "?"
     # A hash keeps the throttle's memory small whatever length of client id is sent.

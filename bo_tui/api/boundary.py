@@ -61,6 +61,23 @@ class _LogCap:
         return n + 1 <= _CAP_PER_WINDOW
 
 
+def _failure_answer(scope, exc: BaseException) -> tuple[int, str, list]:
+    """The answer to an exception no route handled: 503 when another writer held the store
+    past the busy timeout (not the caller's fault; a retry succeeds), else 500 without detail,
+    logged redacted (a true bug)."""
+    where = (scope.get("method"), redact_text(scope.get("path", "")))
+    if is_busy(exc):
+        log.warning("store busy on %s %s", *where)
+        return 503, "the store is busy; retry in a moment", [(b"retry-after", b"1")]
+    log.error(
+        "unhandled %s on %s %s\n%s",
+        type(exc).__name__,
+        *where,
+        redact_text("".join(traceback.format_exception(exc))),
+    )
+    return 500, "internal error: the request was not applied", []
+
+
 class Boundary:
     def __init__(self, app, store, max_body: int = MAX_BODY):
         self.app = app
@@ -116,28 +133,7 @@ class Boundary:
                     await send_wrapped(start)
                     await send_wrapped(body)
             except Exception as exc:
-                if is_busy(exc):
-                    # Another writer held the store past the busy timeout: not the caller's
-                    # fault and not a bug; a retry after a moment succeeds.
-                    log.warning(
-                        "store busy on %s %s",
-                        scope.get("method"),
-                        redact_text(scope.get("path", "")),
-                    )
-                    status, message, extra = (
-                        503,
-                        "the store is busy; retry in a moment",
-                        [(b"retry-after", b"1")],
-                    )
-                else:  # a true bug: answer 500 without detail, log it redacted
-                    log.error(
-                        "unhandled %s on %s %s\n%s",
-                        type(exc).__name__,
-                        scope.get("method"),
-                        redact_text(scope.get("path", "")),
-                        redact_text("".join(traceback.format_exception(exc))),
-                    )
-                    status, message, extra = 500, "internal error: the request was not applied", []
+                status, message, extra = _failure_answer(scope, exc)
                 if not st["started"]:
                     start, body = _json_response(status, message, extra)
                     await send_wrapped(start)

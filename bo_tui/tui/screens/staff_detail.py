@@ -139,6 +139,29 @@ def household_table(d: StaffDetail) -> Table | Text:
     return t
 
 
+def _demographic_fields(p: dict, genders: list[dict], editable: dict) -> list[FormField]:
+    """The demographics form beyond the names: the staff number when unlocked, then the rest."""
+    fields = []
+    if editable.get("staffNumber", (False, ""))[0]:
+        fields.append(FormField("staffNumber", "Staff number", _v(p.get("staffNumber")).strip()))
+    choices = [(f"{g['code']} {g['name']}", g["code"]) for g in genders]
+    return fields + [
+        FormField("gender", "Gender", _v(p.get("gender")), choices=choices),
+        FormField(
+            "ssn",
+            "SSN",
+            "",
+            placeholder=f"unchanged ({_masked(p.get('ssn'))}); type 9 digits to set",
+        ),
+        FormField("birthDate", "Birth date", _v(p.get("birthDate")), "YYYY-MM-DD"),
+        FormField("workPhone", "Work phone", _v(p.get("workPhone"))),
+        FormField("cellPhone", "Cell phone", _v(p.get("cellPhone"))),
+        FormField("otherPhone", "Other phone", _v(p.get("otherPhone"))),
+        FormField("workEmail", "Work email", _v(p.get("workEmail"))),
+        FormField("personalEmail", "Personal email", _v(p.get("personalEmail"))),
+    ]
+
+
 class StaffDetailScreen(BaseScreen):
     """Pushed over the Staff search; q/Escape go back to it."""
 
@@ -413,6 +436,25 @@ class StaffDetailScreen(BaseScreen):
         self.notify(f"Saved ({changes} changed).", title="Staff")
         self.load()
 
+    def _names_form(self, tab: str, editable: dict, note: str, name: str, today) -> StaffForm:
+        """Demographics (names and the rest) or the names alone (a new identity, R-DEMO-3)."""
+        p, pid = self.detail.person, self.person_id
+        fields = [
+            FormField("lastName", "Last name", _v(p.get("lastName"))),
+            FormField("firstName", "First name", _v(p.get("firstName"))),
+            FormField("middleName", "Middle name", _v(p.get("middleName"))),
+        ]
+        if tab == "demographics":
+            fields += _demographic_fields(p, self.detail.genders, editable)
+        title = "Edit demographics" if tab == "demographics" else "Edit names"
+        if tab == "identity":
+            note = (note + " " if note else "") + "A changed name starts a new identity."
+
+        def save(s, values):
+            return persons_core.edit_demographics(s, pid, values, today=today)
+
+        return StaffForm(f"{title}: {name}", fields, save, note=note)
+
     def build_form(self, tab: str, kind: str, editable: dict) -> StaffForm | None:
         d = self.detail
         p = d.person
@@ -425,40 +467,7 @@ class StaffDetailScreen(BaseScreen):
             else ""
         )
         if tab in ("demographics", "identity"):
-            fields = [
-                FormField("lastName", "Last name", _v(p.get("lastName"))),
-                FormField("firstName", "First name", _v(p.get("firstName"))),
-                FormField("middleName", "Middle name", _v(p.get("middleName"))),
-            ]
-            if tab == "demographics":
-                if editable.get("staffNumber", (False, ""))[0]:
-                    fields.append(
-                        FormField("staffNumber", "Staff number", _v(p.get("staffNumber")).strip())
-                    )
-                genders = [(f"{g['code']} {g['name']}", g["code"]) for g in d.genders]
-                fields += [
-                    FormField("gender", "Gender", _v(p.get("gender")), choices=genders),
-                    FormField(
-                        "ssn",
-                        "SSN",
-                        "",
-                        placeholder=f"unchanged ({_masked(p.get('ssn'))}); type 9 digits to set",
-                    ),
-                    FormField("birthDate", "Birth date", _v(p.get("birthDate")), "YYYY-MM-DD"),
-                    FormField("workPhone", "Work phone", _v(p.get("workPhone"))),
-                    FormField("cellPhone", "Cell phone", _v(p.get("cellPhone"))),
-                    FormField("otherPhone", "Other phone", _v(p.get("otherPhone"))),
-                    FormField("workEmail", "Work email", _v(p.get("workEmail"))),
-                    FormField("personalEmail", "Personal email", _v(p.get("personalEmail"))),
-                ]
-            title = "Edit demographics" if tab == "demographics" else "Edit names"
-            if tab == "identity":
-                note = (note + " " if note else "") + "A changed name starts a new identity."
-
-            def save(s, values):
-                return persons_core.edit_demographics(s, pid, values, today=today)
-
-            return StaffForm(f"{title}: {name}", fields, save, note=note)
+            return self._names_form(tab, editable, note, name, today)
         if tab == "employment":
             fields = [
                 FormField("hireDate", "Hire date", placeholder="YYYY-MM-DD"),
