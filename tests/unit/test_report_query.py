@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bo_tui.core import sync
 from bo_tui.core.errors import NotFound, RuleViolation
-from bo_tui.core.sync.report_query import HOLDABLE, ReportQuery, field_bit
+from bo_tui.core.sync.report_query import HOLDABLE, ReportQuery, category_counts, field_bit
 from bo_tui.store.models.sync import SyncReportRow
 
 from .test_sync_fixture import SYNC, TODAY, load_campus
@@ -47,6 +47,9 @@ def test_R_SYNC_4_report_query_counts_and_pages_every_category_in_report_order(v
             "1002",
         ]
         assert ReportQuery("campusNoStaffNumber").count(s) == 2
+        counts = category_counts(s)
+        assert counts == {c: ReportQuery(c).count(s) for c in sync.CATEGORIES}
+        assert counts["possibleDuplicates"] == 2
         assert numbers(list(ReportQuery("hrStaffNotInCampus").iter_rows(s, chunk=2))) == [
             "2001",
             "2002",

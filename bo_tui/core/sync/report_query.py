@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 from sqlalchemy import exists, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...store.models.sync import SyncHold, SyncReportRow, SyncReview
@@ -326,12 +327,23 @@ def mark_reviewed(
                 )
                 .distinct()
             )
-            session.execute(
-                insert(SyncReview).from_select(
-                    ["sync_id", "category", "staff_number", "reviewed_by", "reviewed_at"], new
-                )
+            stmt = insert(SyncReview).from_select(
+                ["sync_id", "category", "staff_number", "reviewed_by", "reviewed_at"], new
             )
+            _insert_once(session, stmt)
     return review_progress(session, sync_id=run.id)
+
+
+def _insert_once(session: Session, stmt) -> None:
+    # Two reviewers may record the same row at once: the second try skips what the other wrote.
+    for attempt in (1, 2):
+        try:
+            with session.begin_nested():
+                session.execute(stmt)
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
 
 
 def category_counts(session: Session, *, sync_id: int | None = None) -> dict[str, int]:

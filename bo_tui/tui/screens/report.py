@@ -21,7 +21,7 @@ from bo_tui.core.fields import label
 from bo_tui.core.sync import export as export_core
 from bo_tui.core.sync import states
 from bo_tui.core.sync.report import CATEGORIES, DEMOGRAPHIC_FIELDS, NOTES, TITLES
-from bo_tui.core.sync.report_query import HOLDABLE
+from bo_tui.core.sync.report_query import HOLDABLE, category_counts
 
 from ..widgets.big_table import BigTable
 from ..widgets.report_table import SHORT_TITLES, VIEWS, report_source
@@ -169,9 +169,8 @@ class ReportScreen(BaseScreen):
             if info.syncId and info.summary:
                 held = states.held_staff(s, info.syncId)
                 # Categories only in the details (possible duplicates) are counted here.
-                for cat in CATEGORIES:
-                    if cat not in info.summary:
-                        extra[cat] = sync_core.count(s, cat, sync_id=info.syncId)
+                counts = category_counts(s, sync_id=info.syncId)
+                extra = {c: n for c, n in counts.items() if c not in info.summary}
                 progress = sync_core.review_progress(s, sync_id=info.syncId)
         app.call_from_thread(self.show_report, info, held, extra, progress)
 
