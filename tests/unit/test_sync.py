@@ -13,7 +13,7 @@ from bo_tui.core import sync
 from bo_tui.core.errors import Conflict, NotFound
 from bo_tui.core.notifications import HR_SYNC_COMMIT, count_messages, save_notification
 from bo_tui.core.preferences import set_preferences
-from bo_tui.core.sync import export, files, staging
+from bo_tui.core.sync import export, hr_json, staging
 from bo_tui.store.models import Base, Identity, Person
 from bo_tui.store.models.integration import ErrorLogEntry
 from bo_tui.store.models.sync import SyncStaged
@@ -149,24 +149,24 @@ def test_R_SYNC_2_csv_bad_rows_carry_line_and_column(campus):
 
 
 def test_R_SYNC_2_json_is_streamed_in_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(files, "CHUNK", 7)  # records straddle every chunk boundary
+    monkeypatch.setattr(hr_json, "CHUNK", 7)  # records straddle every chunk boundary
     records = [
         {"staffNumber": f"{i}", "lastName": "A\n\u00e9", "n": [1, 2.5, None]} for i in range(40)
     ]
     path = tmp_path / "hr.json"
     path.write_text(" \n[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n")
     with open(path) as fh:
-        got = list(files.iter_json(fh, "hr.json"))
+        got = list(hr_json.iter_json(fh, "hr.json"))
     assert [r for r, _o in got] == records
     assert got[3][1].path == "hr.json record 4 (line 6)"
     with open(path) as fh:  # as texts (validated later, straight from the text)
-        texts = list(files.iter_json(fh, "hr.json", texts=True))
+        texts = list(hr_json.iter_json(fh, "hr.json", texts=True))
     assert [json.loads(t) for t, _o in texts] == records
     assert all(isinstance(t, bytes) for t, _o in texts)
     assert texts[3][1].at == ("hr.json", 4, 6, 1)
     path.write_text('[{"staffNumber": "1"},\n {"staffNumber": 2,,}]')
     with open(path) as fh, pytest.raises(Exception) as exc:
-        list(files.iter_json(fh, "hr.json"))
+        list(hr_json.iter_json(fh, "hr.json"))
     assert "line 2" in str(exc.value) and "record 2" in str(exc.value)
 
 

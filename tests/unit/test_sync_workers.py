@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bo_tui.core import sync
 from bo_tui.core.errors import RuleViolation
-from bo_tui.core.sync import files
+from bo_tui.core.sync import batch_sizes, files, workers
 from bo_tui.store import Store
 from bo_tui.store.crypto import vault
 from bo_tui.store.models.integration import ErrorLogEntry
@@ -62,17 +62,19 @@ def _state(store):
 
 
 @pytest.mark.parametrize(
-    ("name", "workers"), [("hr.json", 2), ("hr.csv", 2), ("hr_bad.csv", 2), ("hr_bad.csv", 3)]
+    ("name", "n_workers"), [("hr.json", 2), ("hr.csv", 2), ("hr_bad.csv", 2), ("hr_bad.csv", 3)]
 )
-def test_R_SYNC_2_workers_stage_exactly_like_in_process(tmp_path, monkeypatch, name, workers):
-    monkeypatch.setattr(files, "BATCH", 3)  # many batches in flight: order must hold
-    monkeypatch.setattr(files, "POOL_WORKERS", workers)
+def test_R_SYNC_2_workers_stage_exactly_like_in_process(tmp_path, monkeypatch, name, n_workers):
+    monkeypatch.setattr(
+        batch_sizes, "FILE_CHECK_RECORDS", 3
+    )  # many batches in flight: order must hold
+    monkeypatch.setattr(workers, "POOL_WORKERS", n_workers)
     alone = _store(tmp_path, "alone.db")
     expect = files.transfer_file(alone, SYNC / name, workers=False)
-    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
     used = []
-    real_pool = files._pool
-    monkeypatch.setattr(files, "_pool", lambda *a: used.append(real_pool(*a)) or used[-1])
+    real_pool = workers.start_pool
+    monkeypatch.setattr(files, "start_pool", lambda *a: used.append(real_pool(*a)) or used[-1])
     pooled = _store(tmp_path, "pooled.db")
     got = files.transfer_file(pooled, SYNC / name)
     assert used and used[0] is not None  # the workers did check the records
@@ -84,26 +86,26 @@ def test_R_SYNC_2_without_processes_the_transfer_runs_in_process(tmp_path, monke
     def no_processes(*_a, **_k):
         raise OSError("no processes here")
 
-    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(files, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_processes)
     store = _store(tmp_path, "one.db")
     r = files.transfer_file(store, SYNC / "hr_bad.csv")
     assert (r.accepted, r.rejectedCount) == (2, 5)
 
 
 def test_R_SYNC_2_in_memory_store_never_uses_workers(monkeypatch):
-    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
-    assert files._pool(Store("sqlite://"), 1 << 30, 2) is None
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
+    assert workers.start_pool(Store("sqlite://"), 1 << 30, 2) is None
 
 
 def test_R_SYNC_2_workers_on_postgresql(pg_store, tmp_path, monkeypatch):
-    monkeypatch.setattr(files, "BATCH", 3)
+    monkeypatch.setattr(batch_sizes, "FILE_CHECK_RECORDS", 3)
     alone = _store(tmp_path, "alone.db")
     expect = files.transfer_file(alone, SYNC / "hr_bad.csv", workers=False)
     load_campus(pg_store)
     with pg_store.transaction() as s:
         sync.start(s, "tester")
-    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
     got = files.transfer_file(pg_store, SYNC / "hr_bad.csv")
     assert got.model_dump() == expect.model_dump()
     assert _state(pg_store) == _state(alone)
@@ -114,9 +116,9 @@ def _failing_check(*_args, **_kwargs):
 
 
 def test_R_SYNC_2_a_failed_worker_batch_is_checked_in_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(files, "BATCH", 3)
-    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(files, "_check_batch", _failing_check)
+    monkeypatch.setattr(batch_sizes, "FILE_CHECK_RECORDS", 3)
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(files, "check_batch", _failing_check)
     store = _store(tmp_path, "one.db")
     r = files.transfer_file(store, SYNC / "hr_bad.csv")
     assert (r.accepted, r.rejectedCount) == (2, 5)
@@ -129,9 +131,9 @@ def test_R_SYNC_2_a_record_that_is_not_json_stops_the_file_at_its_line(
     """A record whose brackets balance but whose text is not JSON is found where it is
     validated (a worker, or this process): the file fails there with its line and column, the
     batches before it stay staged, nothing of its own batch is."""
-    monkeypatch.setattr(files, "BATCH", 2)
+    monkeypatch.setattr(batch_sizes, "FILE_CHECK_RECORDS", 2)
     if pooled:
-        monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+        monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
     records = json.loads((SYNC / "hr.json").read_text())[:5]
     lines = [json.dumps(r) for r in records]
     lines[3] = '{"staffNumber": "9999",\n  "lastName": tru}'
@@ -148,18 +150,18 @@ def test_R_SYNC_2_a_record_that_is_not_json_stops_the_file_at_its_line(
     assert staged == [r["staffNumber"] for r in records[:2]]  # the first batch only
 
 
-@pytest.mark.parametrize(("cpus", "expected"), [(1, 1), (2, 2), (3, 3), (64, files.MAX_WORKERS)])
+@pytest.mark.parametrize(("cpus", "expected"), [(1, 1), (2, 2), (3, 3), (64, workers.MAX_WORKERS)])
 def test_R_SYNC_2_one_worker_per_cpu_the_process_may_use(monkeypatch, cpus, expected):
-    monkeypatch.delenv(files.WORKERS_ENV, raising=False)
-    monkeypatch.setattr(files.os, "sched_getaffinity", lambda _pid: set(range(cpus)))
-    assert files.pool_workers() == expected
+    monkeypatch.delenv(workers.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _pid: set(range(cpus)))
+    assert workers.pool_workers() == expected
 
 
 def test_R_SYNC_2_BO_TUI_WORKERS_1_checks_the_file_in_process(tmp_path, monkeypatch):
-    monkeypatch.setenv(files.WORKERS_ENV, "1")
-    monkeypatch.setattr(files, "POOL_MIN_BYTES", 0)
+    monkeypatch.setenv(workers.WORKERS_ENV, "1")
+    monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
     started = []
-    monkeypatch.setattr(files, "ProcessPoolExecutor", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", lambda *a, **k: started.append(a))
     store = _store(tmp_path, "one.db")
     r = files.transfer_file(store, SYNC / "hr_bad.csv")
     assert (r.accepted, r.rejectedCount) == (2, 5)
@@ -167,7 +169,7 @@ def test_R_SYNC_2_BO_TUI_WORKERS_1_checks_the_file_in_process(tmp_path, monkeypa
 
 
 def test_R_SYNC_2_a_bad_BO_TUI_WORKERS_is_named_and_nothing_is_staged(tmp_path, monkeypatch):
-    monkeypatch.setenv(files.WORKERS_ENV, "two")
+    monkeypatch.setenv(workers.WORKERS_ENV, "two")
     store = _store(tmp_path, "one.db")
     with pytest.raises(RuleViolation) as exc:
         files.transfer_file(store, SYNC / "hr.json")
