@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from bo_tui.core import rights
 from bo_tui.core.errors import CoreError
+from bo_tui.core.fields import label
 from bo_tui.core.queries import StaffQuery
 from bo_tui.core.staff_models import StaffSummary
 
@@ -29,12 +30,6 @@ FILTERS = {
     "staff-q-last": "lastName",
     "staff-q-first": "firstName",
     "staff-q-birth": "birthDate",
-}
-LABELS = {
-    "staffNumber": "Staff number",
-    "lastName": "Last name",
-    "firstName": "First name",
-    "birthDate": "Birth date",
 }
 
 
@@ -170,7 +165,7 @@ class StaffScreen(BaseScreen):
 
     def show_error(self, exc: CoreError) -> None:
         status = self.query_one("#staff-status", Static)
-        parts = [f"{LABELS.get(e.field, e.field)} {e.message}" for e in exc.errors] or [exc.message]
+        parts = [f"{label(e.field)} {e.message}" for e in exc.errors] or [exc.message]
         status.update("; ".join(parts))
         status.add_class("-error")
 
