@@ -19,6 +19,7 @@ from bo_tui.store import Store
 
 from .commands import ScreensProvider
 from .keymap import load_keymap
+from .messages import WorkerFailed
 from .registry import SCREENS, spec
 from .screens.base import BaseScreen
 from .screens.help import HelpScreen
@@ -112,10 +113,15 @@ class BoTuiApp(App):
             )
 
     def on_worker_state_changed(self, event) -> None:
+        # The App's own workers (start-up); screens and widgets forward theirs as WorkerFailed.
         from textual.worker import WorkerState
 
-        if event.worker.group == "startup" and event.state == WorkerState.ERROR:
-            self.report_failure(event.worker.error, what="start-up")
+        if event.state == WorkerState.ERROR:
+            self.report_failure(event.worker.error, what=event.worker.group or "")
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """The one place a failed worker becomes a visible, calm error (STYLE.md, TUI)."""
+        self.report_failure(message.error, what=message.what)
 
     def open_screen(self, screen_id: str) -> None:
         s = spec(screen_id)
@@ -139,12 +145,7 @@ class BoTuiApp(App):
         else:
             text = f"unexpected {type(error).__name__}; see the error log"
             self.log.error(f"worker {what} failed: {type(error).__name__}")
-        self.notify(
-            text,
-            title="Could not finish" + (f" ({what})" if what else ""),
-            severity="error",
-            timeout=8,
-        )
+        self.notify(text, title="Could not finish", severity="error", timeout=8)
 
     def action_help(self) -> None:
         rows, seen = [], set()

@@ -26,3 +26,12 @@ class DataChanged(Message):
     def __init__(self, what: str = "") -> None:
         super().__init__()
         self.what = what
+
+
+class WorkerFailed(Message):
+    """A worker of a screen or widget failed: the App's one handler reports it."""
+
+    def __init__(self, error: BaseException | None, what: str = "") -> None:
+        super().__init__()
+        self.error = error
+        self.what = what

@@ -6,10 +6,11 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker, WorkerState
+
+from ..failures import ForwardsFailures
 
 
-class BaseScreen(Screen):
+class BaseScreen(ForwardsFailures, Screen):
     """A top-level screen (a mode of the app)."""
 
     TITLE = ""
@@ -70,15 +71,8 @@ class BaseScreen(Screen):
                 )
                 return
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # One place turns a failed store read or write into a visible, calm error.
-        if event.state == WorkerState.ERROR:
-            self.app.report_failure(
-                event.worker.error, what=event.worker.group or event.worker.name
-            )
 
-
-class BaseModal(ModalScreen):
+class BaseModal(ForwardsFailures, ModalScreen):
     """A modal: Escape and ``q`` close it (``q`` only when no text field has focus)."""
 
     BINDINGS = [

@@ -20,7 +20,6 @@ from textual.widgets import (
     Static,
 )
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from bo_tui.core import notifications as note_core
 from bo_tui.core import rights
@@ -258,10 +257,6 @@ class NotificationEditor(BaseModal):
         else:
             text = exc.message
         self.query_one("#ne-error", Static).update(escape(text))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.app.report_failure(event.worker.error, what="notification")
 
 
 class NotificationsScreen(BaseScreen):

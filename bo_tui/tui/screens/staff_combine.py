@@ -322,4 +322,3 @@ class CombinePersonModal(BaseModal):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.busy = False
-            self.app.report_failure(event.worker.error, what=event.worker.group)

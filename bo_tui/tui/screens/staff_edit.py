@@ -205,4 +205,3 @@ class StaffForm(BaseModal):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.busy = False
-            self.app.report_failure(event.worker.error, what=event.worker.group)

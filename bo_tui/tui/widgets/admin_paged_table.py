@@ -19,6 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from bo_tui.core.queries import ListQuery
 
+from ..failures import ForwardsFailures
+
 # The screen's current query (its filters as they are now), or None for an empty list.
 QueryOf = Callable[[], ListQuery | None]
 
@@ -38,7 +40,7 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-class AdminPagedTable(Vertical):
+class AdminPagedTable(ForwardsFailures, Vertical):
     """A DataTable over a core ``ListQuery`` (``query()`` gives the screen's current one): its
     ``count`` and one ``page``, read in a worker; ``extra(session)``, when given, reads what
     else the screen shows beside the page in the same session.
@@ -198,7 +200,7 @@ class AdminPagedTable(Vertical):
             self._render_rows(self.table.cursor_row)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The screen's handler (the event bubbles on) says why; here only the stale "Loading…".
+        # ForwardsFailures reports it through the App; here only the stale "Loading…".
         if event.state == WorkerState.ERROR and event.worker.group == "paged-table":
             self.query_one(".paged-status", Static).update("Could not load this list.")
 

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.worker import Worker, WorkerState
 
+from ..failures import ForwardsFailures
 from .big_table_find import FindMixin
 from .big_table_render import GUTTER, MARK, RenderMixin
 from .table_source import Column, Row, Seen, TableSource
@@ -23,7 +24,7 @@ from .table_source import Column, Row, Seen, TableSource
 __all__ = ["GUTTER", "MARK", "BigTable", "Column", "Row", "TableSource"]
 
 
-class BigTable(FindMixin, RenderMixin, ScrollView, can_focus=True):
+class BigTable(ForwardsFailures, FindMixin, RenderMixin, ScrollView, can_focus=True):
     """Fixed-width columns (the first ``fixed_columns`` stay put when scrolling sideways), a
     cursor row and cell, changed cells highlighted, marks toggled with space, search with n/N
     through the backend and a key to jump to the next difference."""
@@ -307,11 +308,9 @@ class BigTable(FindMixin, RenderMixin, ScrollView, can_focus=True):
         self.post_message(self.Loaded(self, message.count))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # Not stopped: the screen's handler also reports the failure.
+        # ForwardsFailures reports it through the App; here the table says why it is empty.
         if event.state == WorkerState.ERROR and event.worker.group.startswith("big-table"):
             self.error = "Could not read the rows; press r to retry."
-            if event.worker.group == "big-table-pages" and self.row_count:
-                self.notify(self.error, severity="error", timeout=5)
             self.refresh()
 
     def row_at(self, index: int) -> Row | None:

@@ -14,6 +14,8 @@ from textual.worker import get_current_worker
 from bo_tui.core import persons as persons_core
 from bo_tui.core.errors import CoreError
 
+from ..failures import ForwardsFailures
+
 
 class RowTable(DataTable):
     """A row-cursor table: Enter opens the row (shown in the footer), j/k move like VisiData."""
@@ -59,7 +61,7 @@ def person_line(p: persons_core.PersonSummary) -> str:
     return " · ".join(x for x in parts if x) + f" · person {p.personId}"
 
 
-class PersonPicker(Vertical):
+class PersonPicker(ForwardsFailures, Vertical):
     """Type a name (``Last, First``), a staff or student number, or a birth date; Enter in the
     box moves to the list, Enter on a row picks it (``PersonPicker.Picked``)."""
 

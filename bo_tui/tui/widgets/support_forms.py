@@ -186,4 +186,3 @@ class SupportForm(BaseModal):
 
         if event.state == WorkerState.ERROR:
             self._busy = False
-            self.app.report_failure(event.worker.error, what="support form")
