@@ -10,10 +10,11 @@ from typing import Any
 from fastapi import Request
 
 from ..core.errors import FieldError, json_path
+from ..core.sync.batch_sizes import TRANSFER_MAX
 from .errors import ApiError, field_error
 
 MAX_BODY = 10 * 1024 * 1024  # SPEC section 4: a body over 10 MB is 413
-MAX_BATCH = 1000  # SPEC section 4: a transfer batch over 1,000 records is 413
+MAX_BATCH = TRANSFER_MAX  # SPEC section 4: a transfer batch over 1,000 records is 413
 # NUL and lone surrogates: valid JSON, but no store (PostgreSQL, SQLite's UTF-8) takes them.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy import Date, DateTime, Table
 from sqlalchemy.orm import Session
 
+from .batch_sizes import IN_LIST, INSERT_ROWS
+
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -21,7 +23,9 @@ def _sqlite_value(v):
     return v
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict], chunk: int = 10_000) -> int:
+def insert_rows(
+    session: Session, table: Table, rows: Sequence[dict], chunk: int = INSERT_ROWS
+) -> int:
     """INSERT ``rows`` (dicts with the same keys) into ``table``; returns the row count."""
     if not rows:
         return 0
@@ -119,7 +123,7 @@ def update_rows(
 
 
 def existing(
-    session: Session, table: Table, column: str, values: Sequence, chunk: int = 500
+    session: Session, table: Table, column: str, values: Sequence, chunk: int = IN_LIST
 ) -> set:
     """Which of ``values`` are in ``table.column`` (an indexed column): IN queries of
     ``chunk`` values straight on the driver's cursor."""

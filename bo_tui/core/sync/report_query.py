@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ...store.models.sync import SyncHold, SyncReportRow, SyncReview
 from ..errors import FieldError, RuleViolation
+from .batch_sizes import IN_LIST, REPORT_READ_ROWS
 from .report import CATEGORIES, DEMOGRAPHIC_FIELDS, Report, _check_category, _run
 from .states import iso, utcnow
 
@@ -198,7 +199,7 @@ class ReportQuery:
         )
         return session.scalar(stmt.limit(1))
 
-    def iter_rows(self, session: Session, chunk: int = 2000) -> Iterator[dict]:
+    def iter_rows(self, session: Session, chunk: int = REPORT_READ_ROWS) -> Iterator[dict]:
         """Every row in report order, read a chunk at a time (exports stay flat in memory)."""
         where = self._where(self._sync_id(session))
         last = -1
@@ -305,8 +306,8 @@ def mark_reviewed(
     run = _run(session, sync_id)
     numbers = sorted({n for n in staff_numbers if n})
     if category in HOLDABLE:
-        for start in range(0, len(numbers), 500):
-            chunk = numbers[start : start + 500]
+        for start in range(0, len(numbers), IN_LIST):
+            chunk = numbers[start : start + IN_LIST]
             new = (
                 select(
                     literal(run.id),

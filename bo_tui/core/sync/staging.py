@@ -26,26 +26,20 @@ from ...store.models.sync import (
 )
 from .. import addresses, errorlog
 from ..errors import FieldError, RuleViolation
+from ..person_fields import NAMES, PLAIN
 from ..schemas import FormatErrors, NotJson, merge_errors, parse_staff_record
 from . import rules
+from .batch_sizes import IN_LIST, TRANSFER_MAX
 from .bulk import existing, insert_tuples
 from .states import TRANSFERRING, require
 
-MAX_BATCH = 1000  # SPEC section 4: a transfer batch holds at most 1,000 records
-
 # Demographic payload keys, their staging column and their bit in ``SyncStaged.sent``.
+# The order is stored (the bits), so it is the payload's: names, gender, SSN, plain fields.
 DEMOGRAPHICS: tuple[tuple[str, str], ...] = (
-    ("lastName", "last_name"),
-    ("firstName", "first_name"),
-    ("middleName", "middle_name"),
+    *NAMES.items(),
     ("gender", "gender"),
     ("ssn", "ssn_hash"),
-    ("birthDate", "birth_date"),
-    ("workPhone", "work_phone"),
-    ("cellPhone", "cell_phone"),
-    ("otherPhone", "other_phone"),
-    ("workEmail", "work_email"),
-    ("personalEmail", "personal_email"),
+    *PLAIN.items(),
 )
 BIT = {key: 1 << i for i, (key, _col) in enumerate(DEMOGRAPHICS)}
 _SENT: dict[tuple[str, ...], int] = {}  # sent keys (in payload order) -> their bits
@@ -403,7 +397,7 @@ def transfer(
     origins: Sequence[Origin | None] | None = None,
     action: str = "POST",
     path: str = "/campus/api/businessOfficeIntegration/staffMembers/sync/transfer",
-    limit: int | None = MAX_BATCH,
+    limit: int | None = TRANSFER_MAX,
     checked: Sequence[Checked | None] | None = None,
     checked_for: int | None = None,
 ) -> TransferResult:
@@ -479,16 +473,18 @@ def _write(session: Session, sync_id: int, batch: dict[str, tuple[int, Checked]]
     keys = list(batch)
     again: list[str] = []
     conn = session.connection()
-    for start in range(0, len(keys), 500):
-        again += conn.execute(_STAGED_AGAIN, {"sid": sync_id, "keys": keys[start : start + 500]})
+    for start in range(0, len(keys), IN_LIST):
+        again += conn.execute(
+            _STAGED_AGAIN, {"sid": sync_id, "keys": keys[start : start + IN_LIST]}
+        )
     again = [sn for (sn,) in again]
     if again:  # a re-sent staff number replaces its staged record
         for table in (_EMP, _POS, _ADDR, _STAGED):
-            for start in range(0, len(again), 500):
+            for start in range(0, len(again), IN_LIST):
                 session.execute(
                     delete(table).where(
                         table.c.sync_id == sync_id,
-                        table.c.staff_number.in_(again[start : start + 500]),
+                        table.c.staff_number.in_(again[start : start + IN_LIST]),
                     )
                 )
     rows = batch.values()

@@ -30,6 +30,8 @@ from ....store.models.sync import (
     SyncStagedPosition,
     SyncWork,
 )
+from ...person_fields import PERSON_KEYS
+from ..batch_sizes import IN_LIST
 from ..report import DEMOGRAPHIC_FIELDS, empty_summary
 
 _S = SyncStaged.__table__
@@ -47,7 +49,7 @@ _HM = HouseholdMember.__table__
 _HL = HouseholdLocation.__table__
 _R = SyncReportRow.__table__
 _W = SyncWork.__table__
-CHUNK = 500
+CHUNK = IN_LIST
 
 
 @dataclass
@@ -146,20 +148,7 @@ _CAMPUS_COLS = (
     _P.c.work_email,
     _P.c.personal_email,
 )
-_PERSON_KEYS = (
-    "staffNumber",
-    "lastName",
-    "firstName",
-    "middleName",
-    "gender",
-    "ssn",
-    "birthDate",
-    "workPhone",
-    "cellPhone",
-    "otherPhone",
-    "workEmail",
-    "personalEmail",
-)
+_PERSON_KEYS = PERSON_KEYS
 
 
 def hr_person(r) -> dict:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ....store.models.sync import SyncRun
 from ...preferences import get_preferences
 from .. import check
+from ..batch_sizes import INSERT_ROWS
 from ..bulk import insert_rows
 from ..report import Report
 from ..report_query import field_mask, report
@@ -81,7 +82,7 @@ def write_rows(session: Session, sync_id: int, diff: Diff) -> None:
                     "data": json.dumps(row, separators=(",", ":")),
                 }
             )
-            if len(batch) >= 10_000:
+            if len(batch) >= INSERT_ROWS:
                 insert_rows(session, _R, batch)
                 batch = []
     if batch:
