@@ -53,6 +53,9 @@ _BOX_LINE = re.compile(
     r" ?#? ?([0-9][A-Z0-9-]*|[A-Z])(?: (.+))?$"
 )
 
+# Words inside a name ("Avenue of the Americas", "Camino de la Paz"): never a street's last.
+_JOINING_WORDS = frozenset({"OF", "THE", "AND", "DE", "DEL", "LA", "LAS", "LOS", "EL", "AT"})
+
 Tagger = Callable[[str], tuple[dict[str, str], str]]
 
 
@@ -182,10 +185,13 @@ def _street_ends(line: list[str]) -> bool:
 def _ends_street(words: list[str]) -> bool:
     """Whether the words can end a street line: a suffix, a route number or a post-directional
     after one ("Oak St", "County Road 42", "Oak St S")."""
-    last = words[-1]
-    if last in data.DIRECTIONALS and len(words) >= 4:
-        last = words[-2]
-    return last in _SUFFIXES or any(c.isdigit() for c in last)
+    if words[-1] in data.DIRECTIONALS and len(words) >= 4:
+        words = words[:-1]
+    if words[-1].isdigit():
+        return True  # a route number ("County Road 42"); an ordinal ("42nd") is a name
+    # A suffix needs a name before it ("1 N Court" is the street Court, no suffix).
+    names = [w for w in words[1:-1] if w not in data.DIRECTIONALS]
+    return words[-1] in _SUFFIXES and bool(names)
 
 
 def _city_after_marker(line: list[str]) -> int:
@@ -221,22 +227,40 @@ def _city_in_line(line: list[str], state: str, zip_: str, tag: Tagger) -> tuple[
     start = _city_after_marker(line)
     if start:
         return line[:start], " ".join(line[start:])
+    end = _common_end(line)  # "Main St W Springfield": plain words after a common suffix
+    if end < len(line) and line[end] not in _SUFFIXES:
+        return line[:end], " ".join(line[end:])
     try:
         tagged, _ = tag(" ".join([*line, state, zip_]).strip())
-    except Exception:  # usaddress refuses some lines (repeated labels): no city then
-        return line, ""
+    except Exception:  # usaddress refuses some lines (repeated labels)
+        return line[:end], " ".join(line[end:])
     words = (tagged.get("PlaceName") or "").split()
     if not words or line[-len(words) :] != words or len(line) - len(words) < 2:
         return line, ""
     street = line[: -len(words)]
-    if all(w in data.DIRECTIONALS for w in street[1:]):
-        return line, ""  # "395 North Broadway, MO": the street needs its name
+    if all(w in data.DIRECTIONALS for w in street[1:]) or street[-1] in _JOINING_WORDS:
+        return line, ""  # "395 North Broadway, MO", "1 Avenue of the Americas MO": one street
     if len(words) > 1 and len(words[0]) <= 2 and words[0] in data.DIRECTIONALS:
         street.append(words.pop(0))  # "Lane St E Lake Ozark": an abbreviation is no city's
-    rare_last = street[-1] in _SUFFIXES and street[-1] not in _COMMON_SUFFIXES
-    if len(street) >= 4 and rare_last and street[-2] in _COMMON_SUFFIXES:
-        words = [street.pop(), *words]
+    end = _common_end(street)
+    if end < len(street):  # "Forest Hill Ave | Cape Girardeau", "Main St W | Cape Girardeau"
+        street, words = street[:end], [*street[end:], *words]
     return street, " ".join(words)
+
+
+def _common_end(street: list[str]) -> int:
+    """Where the street ends if a common suffix (and a directional) is followed by plain words
+    that usaddress took for the street's, len(street) otherwise."""
+    for i in range(len(street) - 1, 1, -1):
+        if street[i] in _COMMON_SUFFIXES:
+            if all(w in data.DIRECTIONALS for w in street[1:i]):
+                break  # "1 N Avenue of the Americas": a suffix needs a name before it
+            end = i + 1 + (i + 1 < len(street) and street[i + 1] in data.DIRECTIONALS)
+            rest = street[end:]
+            if rest and all(w.isalpha() and w not in _DESIGNATORS for w in rest):
+                return end
+            break
+    return len(street)
 
 
 def shape_of(text: str, tag: Tagger) -> Shape | None:
