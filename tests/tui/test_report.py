@@ -283,3 +283,35 @@ async def test_R_SYNC_4_reviewed_counter_never_decreases_and_counts_only_rows_ne
         counts.append(_reviewed(screen)[0])
         assert counts == [0, 0, 4, 4, 4, 7]
         assert _reviewed(screen)[1] == 14
+
+
+async def test_R_SYNC_4_review_filters_held_back_and_not_reviewed_yet():
+    store = sync_store("report-review-filters", "validated")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(pilot, CATEGORIES.index("addressDifferences") + 1)
+        table = screen.active_table
+        await table_read(pilot, table)
+        await app.workers.wait_for_complete()
+        assert table.row_count == 3
+        await pilot.press("space")  # hold the first, the cursor moves on
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert screen.check_action("filter", ()) is True
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FieldFilterModal) and not app.screen.fields
+        await pilot.press("down", "enter")  # every row, held back only
+        await table_read(pilot, table)
+        assert table.row_count == 1 and table.current_row.key in screen.holds
+        assert "only held back (f)" in screen._lines["#status-addressDifferences"]
+        await pilot.press("f", "down", "down", "enter")  # not reviewed yet: all three were shown
+        await table_read(pilot, table)
+        assert table.row_count == 0
+        await pilot.press("f", "enter")
+        await table_read(pilot, table)
+        assert table.row_count == 3
+        # Campus's own lists need no review: no filter there.
+        screen.query_one(TabbedContent).active = "tab-campusStaffNotInHr"
+        await settle(pilot)
+        assert screen.check_action("filter", ()) is False

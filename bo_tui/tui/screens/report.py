@@ -29,6 +29,7 @@ from .base import BaseScreen
 from .report_modals import ExportModal, FieldFilterModal, ReportDetailModal
 
 BAR = 24  # cells of the longest bar in the per-field chart
+FILTER_TEXT = {"__held__": "held back", "__unreviewed__": "rows not reviewed yet"}
 OPEN = (states.TRANSFERRING, states.TRANSFERRED, states.VALIDATED)
 
 
@@ -86,8 +87,8 @@ class ReportScreen(BaseScreen):
     """
     BINDINGS = [
         Binding("slash", "search", "Search", id="report.search"),
-        Binding("f", "filter", "Filter field", id="report.filter"),
-        Binding("y", "copy", "Copy staff #", id="report.copy"),
+        Binding("f", "filter", "Filter", id="report.filter"),
+        Binding("y", "copy", "Copy", id="report.copy"),
         Binding("e", "export", "Export", id="report.export"),
         Binding("c", "combine", "Combine person", id="report.combine"),
         Binding("right_square_bracket", "next_tab", "Next tab", id="report.next_tab"),
@@ -109,7 +110,8 @@ class ReportScreen(BaseScreen):
         self.info: sync_core.SyncInfo | None = None
         self.counts: dict[str, int] = {}
         self.holds: set[str] = set()
-        self.fields: dict[str, str | None] = {}  # category -> changed-field filter
+        # category -> its filter: a changed field, "__held__" or "__unreviewed__" (the modal's ids)
+        self.fields: dict[str, str | None] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -223,9 +225,7 @@ class ReportScreen(BaseScreen):
     def _activate(self, cat: str) -> None:
         table = self.table(cat)
         if table.source is None and self.info and self.info.summary:
-            table.set_source(
-                report_source(self.app.store, cat, self.info.syncId, field=self.fields.get(cat))
-            )
+            table.set_source(self._source(cat))
         self.call_after_refresh(table.focus)
 
     @on(TabbedContent.TabActivated)
@@ -281,7 +281,7 @@ class ReportScreen(BaseScreen):
             parts.append(f"row {table.cursor_row + 1:,} of {n:,}")
         field = self.fields.get(cat)
         if field:
-            parts.append(f"only where {label(field)} differs (f)")
+            parts.append(f"only {FILTER_TEXT.get(field) or f'where {label(field)} differs'} (f)")
         if table.search_text:
             parts.append(f"/{table.search_text} (n/N)")
         if table.markable:
@@ -406,7 +406,7 @@ class ReportScreen(BaseScreen):
         if action in ("search", "copy"):
             return cat is not None
         if action == "filter":
-            return cat == "demographicDifferences"
+            return cat in HOLDABLE
         if action == "combine":
             return cat == "possibleDuplicates"
         if action == "export":
@@ -450,22 +450,34 @@ class ReportScreen(BaseScreen):
 
     def action_filter(self) -> None:
         cat = self.category
-        if cat != "demographicDifferences" or not self.info:
+        if cat not in HOLDABLE or not self.info:
             return
-        counts = (self.info.summary or {}).get(cat, {}).get("fields", {})
+        demographic = cat == "demographicDifferences"
+        counts = (self.info.summary or {}).get(cat, {}).get("fields", {}) if demographic else {}
 
         def picked(field: str | None) -> None:
             if field is None:
                 return
             self.fields[cat] = None if field == "__all__" else field
             table = self.table(cat)
-            table.set_source(
-                report_source(self.app.store, cat, self.info.syncId, field=self.fields[cat])
-            )
+            table.set_source(self._source(cat))
             table.focus()
             self._update_status(cat)
 
-        self.app.push_screen(FieldFilterModal(counts, self.fields.get(cat)), picked)
+        self.app.push_screen(
+            FieldFilterModal(counts, self.fields.get(cat), fields=demographic), picked
+        )
+
+    def _source(self, cat: str):
+        """The tab's rows as the core's report query reads them, under the tab's filter."""
+        flt = self.fields.get(cat)
+        if flt == "__held__":
+            kw: dict = {"held": True}
+        elif flt == "__unreviewed__":
+            kw = {"reviewed": False}
+        else:
+            kw = {"field": flt}
+        return report_source(self.app.store, cat, self.info.syncId, **kw)
 
     def action_combine(self) -> None:
         table = self.active_table

@@ -170,30 +170,37 @@ class ReportDetailModal(BaseModal):
 
 
 class FieldFilterModal(BaseModal):
-    """Pick the demographic field whose differences to list (or all of them)."""
+    """Pick which rows of a tab to list: the demographic field that differs (``fields``), the
+    staff members held back, or the rows nobody has reviewed yet; or every row."""
 
     DEFAULT_CSS = (
         "FieldFilterModal {"
         + _BOX
-        + "& > Vertical { width: 44; } OptionList { height: auto; max-height: 14; } }"
+        + "& > Vertical { width: 44; } OptionList { height: auto; max-height: 16; } }"
     )
+    # The review filters, after the fields (ids the screen reads back).
+    REVIEW = (("__held__", "held back only"), ("__unreviewed__", "not reviewed yet"))
 
-    def __init__(self, counts: dict[str, int], current: str | None) -> None:
+    def __init__(self, counts: dict[str, int], current: str | None, *, fields: bool = True) -> None:
         super().__init__()
         self.counts = counts
         self.current = current
+        self.fields = fields
 
     def compose(self) -> ComposeResult:
-        total = "every changed field"
+        total = "every changed field" if self.fields else "every row"
+        title = "Show staff whose … differs" if self.fields else "Show only …"
         with Vertical():
-            yield Label("Show staff whose … differs", classes="modal-title")
+            yield Label(title, classes="modal-title")
             options = [Option(f"{'●' if self.current is None else ' '} {total}", id="__all__")]
-            for field in DEMOGRAPHIC_FIELDS:
+            for field in DEMOGRAPHIC_FIELDS if self.fields else ():
                 n = self.counts.get(field, 0)
                 mark = "●" if field == self.current else " "
                 options.append(
                     Option(f"{mark} {label(field):<15} {n:>9,}", id=field, disabled=n == 0)
                 )
+            for key, text in self.REVIEW:
+                options.append(Option(f"{'●' if key == self.current else ' '} {text}", id=key))
             yield OptionList(*options, id="filter-options")
 
     def on_mount(self) -> None:

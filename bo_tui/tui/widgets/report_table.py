@@ -255,11 +255,20 @@ VIEWS: dict[str, CategoryView] = {
 # --- the store-backed source -----------------------------------------------------------------
 
 
-def report_source(store, category: str, sync_id: int, *, field: str | None = None) -> TableSource:
+def report_source(
+    store,
+    category: str,
+    sync_id: int,
+    *,
+    field: str | None = None,
+    held: bool | None = None,
+    reviewed: bool | None = None,
+) -> TableSource:
     """A ``TableSource`` over one category of the report of sync ``sync_id`` (optionally only
-    demographic rows where ``field`` differs): the core's ``ReportQuery``, a session per read."""
+    demographic rows where ``field`` differs, held or not, reviewed or not): the core's
+    ``ReportQuery``, a session per read."""
     view = VIEWS[category]
-    query = sync_core.ReportQuery(category, sync_id, field=field)
+    query = sync_core.ReportQuery(category, sync_id, field=field, held=held, reviewed=reviewed)
 
     def count() -> int:
         with store.session() as s:
