@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import insert
+
 from bo_tui.core import errorlog
 from bo_tui.core import notifications as notes
 from bo_tui.core import support as sp
@@ -18,6 +20,7 @@ from bo_tui.core.queries import (
     ErrorLogQuery,
     MessageQuery,
     NotificationQuery,
+    PersonQuery,
     StaffQuery,
     UserQuery,
 )
@@ -26,6 +29,7 @@ from bo_tui.core.schemas import AddressIn, parse_staff
 from bo_tui.core.staff import create_staff
 from bo_tui.core.support.schemas import CaseFilter, Condition
 from bo_tui.core.users import os_login
+from bo_tui.store.models import Identity, Person
 
 T0 = dt.datetime(2026, 3, 2, 9, 0)
 
@@ -187,6 +191,31 @@ def test_R_SRCH_1_staff_query_filters_paging_and_find(ref_store):
         assert [p.staffNumber for p in by_number.page(s, 0, 3)] == ["10062", "10060", "10058"]
         assert by_number.find(s, "simpson") == 2
         assert young.find(s, "lanita") == 1
+
+
+def test_R_SYNC_10_person_query_finds_students_too_and_leaves_one_out(ref_store):
+    with ref_store.transaction() as s:
+        position = {"schoolNumber": "010", "assignmentCode": "20", "startDate": "2024-08-01"}
+        for number, last, first in (("10060", "Young", "John"), ("10062", "Young", "Lanita")):
+            data = {"staffNumber": number, "lastName": last, "firstName": first}
+            if first == "John":
+                data["positions"] = [position]  # the Campus staff search: persons with one
+            create_staff(s, parse_staff(data), today=dt.date(2026, 9, 1))
+        pid = s.execute(insert(Person.__table__).values(student_number="S1", hr_managed=False))
+        kid = pid.inserted_primary_key[0]
+        s.execute(
+            insert(Identity.__table__).values(
+                person_id=kid, last_name="Young", first_name="Kid", is_current=True
+            )
+        )
+    with ref_store.session() as s:
+        young = PersonQuery(text="young")
+        assert young.count(s) == 3
+        assert [p.firstName for p in young.page(s, 0, 10)] == ["John", "Kid", "Lanita"]
+        assert [p.firstName for p in PersonQuery(text="young", staff_only=True).page(s)] == ["John"]
+        assert PersonQuery(text="young", exclude=kid).count(s) == 2
+        assert young.find(s, "s1") == 1  # the student number is searched too
+        assert young.find(s, "lanita", 2) is None
 
 
 def test_R_ADDR_6_address_query_counts_pages_and_finds(any_store):

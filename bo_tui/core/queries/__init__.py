@@ -7,6 +7,7 @@ from .base import ListQuery
 from .cases import CaseQuery
 from .errorlog import ErrorLogQuery
 from .messages import MessageQuery, NotificationQuery
+from .persons import PersonQuery
 from .staff import StaffQuery
 from .users import UserQuery
 
@@ -17,6 +18,7 @@ __all__ = [
     "ListQuery",
     "MessageQuery",
     "NotificationQuery",
+    "PersonQuery",
     "ReportQuery",
     "StaffQuery",
     "UserQuery",
