@@ -131,6 +131,14 @@ class BoTuiApp(App):
         if self.current_mode != screen_id:
             self.switch_mode(screen_id)
 
+    def run_screen_action(self, screen_id: str, action: str) -> None:
+        """The palette's choice: go to the screen, then run the action there (or say why not)
+        once the screen shows its state."""
+        self.open_screen(screen_id)
+        screen = self.get_screen_stack(screen_id)[0] if self.get_screen_stack(screen_id) else None
+        if screen is not None and isinstance(screen, BaseScreen):
+            screen.run_when_ready(action)
+
     def action_open_screen(self, screen_id: str) -> None:
         self.open_screen(screen_id)
 

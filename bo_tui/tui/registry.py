@@ -20,8 +20,11 @@ class ScreenSpec:
     def available(self) -> bool:
         return find_spec(f"bo_tui.tui.screens.{self.module}") is not None
 
+    def screen_class(self):
+        return getattr(import_module(f"bo_tui.tui.screens.{self.module}"), self.cls)
+
     def make(self):
-        return getattr(import_module(f"bo_tui.tui.screens.{self.module}"), self.cls)()
+        return self.screen_class()()
 
 
 SCREENS: tuple[ScreenSpec, ...] = (

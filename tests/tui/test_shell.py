@@ -63,3 +63,40 @@ async def test_screen_keys_switch_and_q_returns_home():
             await pilot.press("q")
             await settle(pilot)
             assert app.current_mode == "home", s.id
+
+
+async def test_every_binding_of_every_screen_is_in_the_palette_with_its_key():
+    from bo_tui.tui.commands import entries, screen_bindings
+
+    app = make_app(fixed_store("shell-every-action", staff=0))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        texts = {e.text for e in entries(app)}
+        missing = []
+        for s in SCREENS:
+            for b in screen_bindings(s.screen_class()):
+                want = f"{s.title}: {b.description}  ({app.get_key_display(b).strip()})"
+                if want not in texts:
+                    missing.append(want)
+        assert missing == []
+        assert len(texts) > 100  # every screen's actions, not only the screens
+
+
+async def test_R_SYNC_13_the_palette_runs_an_action_on_its_screen_or_says_why_not():
+    from bo_tui.tui.screens.sync_modals import CommitConfirmModal
+
+    from .test_sync import sync_store
+
+    app = make_app(sync_store("shell-palette-commit", "validated"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        texts = await _palette_texts(pilot, "end transfer")
+        assert any(t.startswith("Synchronization: End transfer") for t in texts)
+        help_lines = [str(app.screen.query_one("CommandList").get_option_at_index(0).prompt)]
+        assert "not now" in " ".join(help_lines)  # a validated sync: ending is not possible
+        await pilot.press("escape")
+        await _palette_texts(pilot, "commit")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "sync"
+        assert isinstance(app.screen, CommitConfirmModal)  # the action ran: its confirmation

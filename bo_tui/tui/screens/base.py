@@ -40,6 +40,8 @@ class BaseScreen(ForwardsFailures, Screen):
 
     def on_mount(self) -> None:
         self.set_titles()
+        if self.READY_ON_MOUNT:
+            self.call_after_refresh(self.mark_ready)
 
     def on_screen_resume(self) -> None:
         self.set_titles()
@@ -51,6 +53,36 @@ class BaseScreen(ForwardsFailures, Screen):
 
     def action_back(self) -> None:
         self.app.open_screen("home")
+
+    # -- the palette runs a screen's action once the screen shows its state -----------------
+    _ready = False
+    _pending: str | None = None
+    READY_ON_MOUNT = True  # False: the screen calls ``mark_ready`` once its state is loaded
+
+    @classmethod
+    def palette_reasons(cls, app) -> dict[str, str]:
+        """Why actions of this screen are not possible now, before the screen was ever opened
+        (the palette lists them with the reason); a screen whose state is the core's says."""
+        return {}
+
+    def run_when_ready(self, action: str) -> None:
+        self._pending = action
+        if self._ready:
+            self.call_later(self._run_pending)
+
+    def mark_ready(self) -> None:
+        self._ready = True
+        if self._pending:
+            self.call_later(self._run_pending)
+
+    async def _run_pending(self) -> None:
+        action, self._pending = self._pending, None
+        if not action:
+            return
+        if not await self.app.run_action(action, self):
+            name = action.split("(", 1)[0]
+            why = self.disabled_reason(name) or "it is not possible on this screen now"
+            self.notify(why, title="Not now", severity="warning", timeout=6)
 
     def disabled_reason(self, action: str) -> str | None:
         """Why ``action`` is shown but not possible now (a screen asks the core's actions)."""

@@ -238,6 +238,7 @@ class SyncScreen(CommitSteps, BaseScreen):
         else:
             self._poll_timer.pause()
         self.refresh_bindings()
+        self.mark_ready()
 
     def _what_now(self) -> str:
         """The steps the core offers now, with their keys (R-SYNC-13); or why none."""
@@ -263,6 +264,18 @@ class SyncScreen(CommitSteps, BaseScreen):
             else:
                 parts.append(f"[dim]{label}[/dim]")
         self.query_one("#sync-steps", Static).update(" › ".join(parts))
+
+    READY_ON_MOUNT = False  # the palette's action waits for the core's actions
+
+    @classmethod
+    def palette_reasons(cls, app) -> dict[str, str]:
+        with app.store.session() as s:
+            acts = by_id(states.actions(s, user=app.user, login=app.login))
+        return {
+            name: acts[core_id].reason
+            for name, core_id in CORE_ACTION.items()
+            if not acts[core_id].enabled
+        }
 
     def _core_action(self, action: str) -> Action | None:
         core_id = CORE_ACTION.get(action)
