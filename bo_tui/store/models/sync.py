@@ -168,7 +168,9 @@ class SyncReportRow(Base):
 
     __tablename__ = "sync_report_rows"
     __table_args__ = (
-        Index("ix_sync_report_rows_cat", "sync_id", "category", "seq"),
+        # ``fields`` and ``staff_number`` ride along so a filtered page (a differing field, held,
+        # reviewed) is decided in the index and reads only the rows it shows.
+        Index("ix_sync_report_rows_cat", "sync_id", "category", "seq", "fields", "staff_number"),
         Index("ix_sync_report_rows_staff", "sync_id", "category", "staff_number"),
     )
 

@@ -1,6 +1,7 @@
 """report field mask and reviews: the differing demographic fields of a report row as a bit mask
-column (the report's field filter reads it, not the row's JSON), an index by staff number, and
-the rows a reviewer has seen, so the "reviewed" counter is the store's (R-SYNC-4)
+column (the report's field filter reads it, not the row's JSON), kept with the staff number in
+the category index, an index by staff number, and the rows a reviewer has seen, so the
+"reviewed" counter is the store's (R-SYNC-4)
 
 Revision ID: 0005
 Revises: 0004
@@ -68,6 +69,13 @@ def upgrade() -> None:
         sa.Column("fields", sa.Integer(), server_default="0", nullable=False),
     )
     with op.batch_alter_table("sync_report_rows", schema=None) as batch_op:
+        # The mask and the staff number in the category index: a filtered page is decided there.
+        batch_op.drop_index("ix_sync_report_rows_cat")
+        batch_op.create_index(
+            "ix_sync_report_rows_cat",
+            ["sync_id", "category", "seq", "fields", "staff_number"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_sync_report_rows_staff", ["sync_id", "category", "staff_number"], unique=False
         )
@@ -95,4 +103,8 @@ def downgrade() -> None:
     op.drop_table("sync_reviews")
     with op.batch_alter_table("sync_report_rows", schema=None) as batch_op:
         batch_op.drop_index("ix_sync_report_rows_staff")
+        batch_op.drop_index("ix_sync_report_rows_cat")
+        batch_op.create_index(
+            "ix_sync_report_rows_cat", ["sync_id", "category", "seq"], unique=False
+        )
         batch_op.drop_column("fields")
