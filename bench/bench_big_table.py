@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bo_tui.core.sync.report import DEMOGRAPHIC_FIELDS, empty_summary  # noqa: E402
+from bo_tui.core.sync.report_query import field_mask  # noqa: E402
 from bo_tui.store import Store  # noqa: E402
 from bo_tui.store.models.sync import SyncReportRow, SyncRun  # noqa: E402
 from bo_tui.tui.widgets.big_table import BigTable  # noqa: E402
@@ -114,6 +115,7 @@ def build(store: Store, rows: int) -> int:
                     "seq": i,
                     "staff_number": sn,
                     "search": f"{sn} {last} {first}".lower(),
+                    "fields": field_mask(diffs),
                     "data": json.dumps(data, separators=(",", ":")),
                 }
             )
