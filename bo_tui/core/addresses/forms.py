@@ -79,6 +79,12 @@ def _zip_agrees(code: str, zip_: str) -> bool:
     return bool(zip_) and data.ZIP3_STATES.get(zip_[:3]) == code
 
 
+def _zip_can_follow(word: str, zip_: str) -> bool:
+    """Whether a 5-digit number after ``word`` is a ZIP: not after "Apt" or "Box", but after
+    FL when the ZIP is Florida's ("Jacksonville FL 32202")."""
+    return word not in _NOT_BEFORE_ZIP or _zip_agrees(data.STATES.get(word, ""), zip_)
+
+
 def _state_at_end(toks: list[str], zip_: str) -> tuple[str, int]:
     """The state written at the end of ``toks`` and its width in tokens, or ("", 0)."""
     found: list[tuple[str, int]] = []
@@ -87,8 +93,8 @@ def _state_at_end(toks: list[str], zip_: str) -> tuple[str, int]:
             continue
         name = " ".join(toks[-size:])
         code = data.STATES.get(name)
-        if not code:
-            continue
+        if not code or size > 1 and toks[-1] == code:
+            continue  # "Washington DC": the city, then the code
         after_comma = toks[-size - 1] == ","
         # "100 Oak Ct" is Court, "100 Elm St, NE" Northeast: such a code needs its ZIP.
         needs_zip = name == code and (
@@ -255,7 +261,10 @@ def _common_end(street: list[str]) -> int:
         if street[i] in _COMMON_SUFFIXES:
             if all(w in data.DIRECTIONALS for w in street[1:i]):
                 break  # "1 N Avenue of the Americas": a suffix needs a name before it
-            end = i + 1 + (i + 1 < len(street) and street[i + 1] in data.DIRECTIONALS)
+            after = street[i + 1] if i + 1 < len(street) else ""
+            if len(after) > 2 and after in data.DIRECTIONALS and i + 2 < len(street):
+                break  # "Main Street North Little Rock": usaddress knows cities better
+            end = i + 1 + (after in data.DIRECTIONALS)
             rest = street[end:]
             if rest and all(w.isalpha() and w not in _DESIGNATORS for w in rest):
                 return end
@@ -269,7 +278,7 @@ def shape_of(text: str, tag: Tagger) -> Shape | None:
     toks = text.replace(",", " , ").split()
     _strip_commas(toks)
     zip_ = state = ""
-    if len(toks) >= 3 and _ZIP_TOKEN.match(toks[-1]) and toks[-2] not in _NOT_BEFORE_ZIP:
+    if len(toks) >= 3 and _ZIP_TOKEN.match(toks[-1]) and _zip_can_follow(toks[-2], toks[-1]):
         zip_ = toks.pop()[:5]
         _strip_commas(toks)
     state, size = _state_at_end(toks, zip_)

@@ -211,6 +211,8 @@ def norm_street(value: Any) -> str:
     words = _highway(_ordinals(words))
     if len(words) > 1 and words[0] in data.NAME_WORDS and words[1].isalpha():
         words[0] = data.NAME_WORDS[words[0]]  # "ST CHARLES", not "STE 200" (a misplaced unit)
+    elif len(words) > 1 and data.STREET_SUFFIX_C1.get(words[0]) == "AVE":
+        words[0] = "AVENUE"  # "Ave of the Americas", "Ave A": a name spelled out, as Pub 28 does
     return " ".join(words)
 
 
