@@ -96,3 +96,34 @@ async def test_R_PREF_1_read_only_without_the_admin_right(tmp_path):
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert _prefs(st) == pref_core.Preferences()
+
+
+async def test_R_PREF_1_a_box_says_its_state_and_leaving_unsaved_changes_asks_first():
+    from textual.widgets import Checkbox, Static
+
+    from bo_tui.tui.widgets.admin_modals import AdminConfirm
+
+    app = make_app(fixed_store("prefs-ask", staff=0))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = app.screen
+        box = screen.query_one("#pref-staffNumber", Checkbox)
+        why = screen.query_one("#why-staffNumber", Static)
+        assert box.value and box.BUTTON_INNER == "✓"
+        assert str(why.content).startswith("Locked:")
+        box.value = False
+        await settle(pilot)
+        assert box.BUTTON_INNER == " " and str(why.content).startswith("Unlocked:")
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminConfirm)  # unsaved: asks before leaving
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "preferences" and not box.value  # still there, unsaved
+        await pilot.press("q")
+        await settle(pilot)
+        app.screen.query_one("#confirm").press()
+        await settle(pilot)
+        assert app.current_mode == "home"

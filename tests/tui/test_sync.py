@@ -332,15 +332,43 @@ async def test_R_SYNC_9_the_counts_shown_are_what_the_commit_applies_with_a_held
     assert work_email(store, "1002") == "bbrown@k12.mo.us"  # held: not applied
 
 
-async def test_R_SYNC_restart_discards_the_transfer():
+async def test_R_SYNC_restart_asks_first_then_discards_the_transfer():
+    from bo_tui.tui.widgets.admin_modals import AdminConfirm
+
     store = sync_store("sync-restart", "validated")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_sync(pilot)
         await pilot.press("r")
         await settle(pilot)
+        assert isinstance(app.screen, AdminConfirm)  # discarding work asks first
+        await pilot.press("enter")  # the focus starts on Cancel: a stray Enter keeps the data
+        await settle(pilot)
+        assert screen.info.state == "validated"
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#confirm").press()
+        await settle(pilot)
         assert screen.info.state == "transferring"
         assert screen.info.transferred == 0
+
+
+async def test_f_puts_the_cursor_in_the_file_box_and_sends_nothing():
+    store = sync_store("sync-f-key", "transferring")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sync(pilot)
+        box = screen.query_one("#sync-path")
+        box.value = str(HR)
+        screen.set_focus(None)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.focused is box and screen.busy is None  # nothing was sent
+        before = screen.info.transferred
+        await pilot.press("e", "s")  # typed into the box, not End Transfer / Start
+        await settle(pilot)
+        assert box.value == f"{HR}es" and screen.info.state == "transferring"
+        assert screen.info.transferred == before
 
 
 async def test_path_field_completes_file_names(tmp_path):

@@ -14,6 +14,7 @@ from bo_tui.core import preferences as pref_core
 from bo_tui.core import rights
 from bo_tui.core.errors import RuleViolation
 
+from ..widgets.admin_modals import AdminConfirm
 from .base import BaseScreen
 
 LOCKS = (
@@ -24,19 +25,51 @@ LOCKS = (
     "staffEmploymentAssignments",
     "staffHousehold",
 )
-# One line each: what a checked box means for the Campus UI (R-PREF-1) or the HR data (R-PREF-2).
+# One line each, for the box as it is now: what it means for the Campus UI (R-PREF-1) or for
+# the HR data (R-PREF-2). (checked, unchecked)
 CONSEQUENCES = {
-    "staffCreation": "On: staff are created only by the HR system, not in the Campus UI.",
-    "staffNumber": "On: the Local Staff Number of HR-managed staff is read-only in Campus.",
-    "staffDemographics": "On: names, SSN, birth date, gender, phones, emails are read-only.",
-    "staffEmployment": "On: hire and termination dates of HR-managed staff are read-only.",
-    "staffEmploymentAssignments": "On: positions (district assignments) are read-only.",
-    "staffHousehold": "On: the staff household and its address are read-only in Campus.",
-    "allowHouseholdAddress": "Off: every household and address sent by the HR system is ignored.",
+    "staffCreation": (
+        "Locked: staff are created only by the HR system, not in the Campus UI.",
+        "Unlocked: staff can also be created in the Campus UI.",
+    ),
+    "staffNumber": (
+        "Locked: the Local Staff Number of HR-managed staff is read-only in Campus.",
+        "Unlocked: Campus may edit it; the next HR update overwrites it.",
+    ),
+    "staffDemographics": (
+        "Locked: names, SSN, birth date, gender, phones, emails are read-only.",
+        "Unlocked: Campus may edit them; the next HR update overwrites them.",
+    ),
+    "staffEmployment": (
+        "Locked: hire and termination dates of HR-managed staff are read-only.",
+        "Unlocked: Campus may edit them; the next HR update overwrites them.",
+    ),
+    "staffEmploymentAssignments": (
+        "Locked: positions (district assignments) are read-only.",
+        "Unlocked: Campus may edit positions; the next HR update overwrites them.",
+    ),
+    "staffHousehold": (
+        "Locked: the staff household and its address are read-only in Campus.",
+        "Unlocked: Campus may edit them; the next HR update overwrites them.",
+    ),
+    "allowHouseholdAddress": (
+        "Allowed: households and addresses sent by the HR system are applied.",
+        "Not allowed: every household and address sent by the HR system is ignored.",
+    ),
+}
+NUMBER_HELP = {
     "massChangePercent": "Commits changing over this % of Campus staff need confirming (0: off).",
     "massChangeMinimum": "…and only when it changes at least this many staff members.",
 }
 NUMBER_LABELS = {"massChangePercent": "Percent", "massChangeMinimum": "Minimum"}
+
+
+class PrefBox(Checkbox):
+    """A box whose mark says its state, not only its color: ✓ checked, blank unchecked."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name for the mark
+        return "✓" if self.value else " "
 
 
 def _label(name: str) -> str:
@@ -86,7 +119,7 @@ class PreferencesScreen(BaseScreen):
                 with Horizontal(classes="pref-number"):
                     yield Label(NUMBER_LABELS[name])
                     yield Input(id=f"pref-{name}", type="integer", compact=True, max_length=7)
-                yield Static(CONSEQUENCES[name], classes="pref-why")
+                yield Static(NUMBER_HELP[name], classes="pref-why")
                 yield Static("", id=f"err-{name}", classes="pref-error")
             with Horizontal(id="pref-actions"):
                 yield Button("Save  ^s", id="pref-save", variant="primary")
@@ -94,8 +127,8 @@ class PreferencesScreen(BaseScreen):
         yield Footer()
 
     def _switch(self, name: str) -> ComposeResult:
-        yield Checkbox(_label(name), id=f"pref-{name}", compact=True)
-        yield Static(CONSEQUENCES[name], classes="pref-why")
+        yield PrefBox(_label(name), id=f"pref-{name}", compact=True)
+        yield Static(CONSEQUENCES[name][0], id=f"why-{name}", classes="pref-why")
         yield Static("", id=f"err-{name}", classes="pref-error")
 
     def on_mount(self) -> None:
@@ -116,7 +149,9 @@ class PreferencesScreen(BaseScreen):
     def show(self, prefs: pref_core.Preferences) -> None:
         self.saved = prefs
         for name in pref_core.SWITCHES:
-            self.query_one(f"#pref-{name}", Checkbox).value = getattr(prefs, name)
+            value = getattr(prefs, name)
+            self.query_one(f"#pref-{name}", Checkbox).value = value
+            self.query_one(f"#why-{name}", Static).update(CONSEQUENCES[name][0 if value else 1])
         for name in pref_core.NUMBERS:
             self.query_one(f"#pref-{name}", Input).value = str(getattr(prefs, name))
         self._clear_errors()
@@ -152,10 +187,40 @@ class PreferencesScreen(BaseScreen):
             status.update("Saved preferences of the district.  Space toggles a box.")
 
     @on(Checkbox.Changed)
+    def _toggled(self, event: Checkbox.Changed) -> None:
+        name = (event.checkbox.id or "").removeprefix("pref-")
+        if name in CONSEQUENCES:
+            on_text, off_text = CONSEQUENCES[name]
+            self.query_one(f"#why-{name}", Static).update(on_text if event.value else off_text)
+        self._edited()
+
     @on(Input.Changed)
     def _edited(self) -> None:
         if self.saved is not None:
             self._status()
+
+    def action_back(self) -> None:
+        # Leaving with unsaved changes asks first (SPEC section 10).
+        changes = self.changes()
+        if not changes:
+            super().action_back()
+            return
+        names = ", ".join(_field_label(n) for n in sorted(changes))
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                if self.saved is not None:
+                    self.show(self.saved)
+                super(PreferencesScreen, self).action_back()
+
+        self.app.push_screen(
+            AdminConfirm(
+                "Leave without saving?",
+                f"Unsaved changes: {names}. Save them with ctrl+s, or discard them.",
+                "Discard changes",
+            ),
+            answered,
+        )
 
     def _clear_errors(self) -> None:
         for err in self.query(".pref-error"):

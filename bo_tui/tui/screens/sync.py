@@ -21,6 +21,7 @@ from bo_tui.core.errors import CoreError
 from bo_tui.core.sync import states
 
 from ..messages import DataChanged, ProgressMade
+from ..widgets.admin_modals import AdminConfirm
 from ..widgets.big_table import BigTable, Column
 from .base import BaseScreen
 from .sync_commit import CommitSteps, _when
@@ -125,6 +126,7 @@ class SyncScreen(CommitSteps, BaseScreen):
                     yield Input(
                         placeholder="path of a JSON or CSV file (→ completes, Enter transfers)",
                         suggester=PathSuggester(),
+                        select_on_focus=False,
                         id="sync-path",
                     )
                 yield ProgressBar(total=100, show_eta=False, id="sync-transfer-bar")
@@ -416,7 +418,25 @@ class SyncScreen(CommitSteps, BaseScreen):
         self._step("end", "Ending the transfer…", sync_core.end)
 
     def action_restart(self) -> None:
-        self._step("restart", "Restarting…", sync_core.restart)
+        # Discarding staged work asks first (SPEC section 10).
+        if not self._may("restart") or self._wait_busy():
+            return
+        n = self.info.transferred if self.info else 0
+        held = f" and {self.held:,} review hold(s)" if self.held else ""
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._step("restart", "Restarting…", sync_core.restart)
+
+        self.app.push_screen(
+            AdminConfirm(
+                "Restart the transfer?",
+                f"The {n:,} staged staff member(s), the validation report{held} are discarded; "
+                "the sync goes back to transferring and the HR data is sent again.",
+                "Discard and restart",
+            ),
+            answered,
+        )
 
     def action_validate(self) -> None:
         self._step(
@@ -434,12 +454,10 @@ class SyncScreen(CommitSteps, BaseScreen):
     # --- transfer via file --------------------------------------------------------------------
 
     def action_transfer_file(self) -> None:
+        # f puts the cursor in the file box and sends nothing: Enter sends (SPEC section 10).
         path_input = self.query_one("#sync-path", Input)
-        if not path_input.value.strip():
-            path_input.focus()
-            self.notify("Type the path of the HR file, then Enter.", timeout=3)
-            return
-        self._transfer(path_input.value.strip())
+        path_input.focus()
+        path_input.cursor_position = len(path_input.value)
 
     @on(Input.Submitted, "#sync-path")
     def _path_submitted(self, event: Input.Submitted) -> None:
