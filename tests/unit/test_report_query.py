@@ -159,3 +159,18 @@ def test_R_SYNC_4_reviewed_counter_never_decreases_and_counts_only_rows_needing_
     with validated.session() as s:
         again = sync.review_progress(s)
     assert (again.reviewed, again.total) == (6, 14)
+
+
+def test_R_SYNC_4_restart_discards_what_was_reviewed_with_the_staged_data(validated):
+    with validated.transaction() as s:
+        assert sync.mark_reviewed(s, DEMO, ["1002", "1003"], by="tester").reviewed == 2
+    with validated.transaction() as s:
+        sync.restart(s)
+    sync.transfer_file(validated, SYNC / "hr.json")
+    with validated.transaction() as s:
+        sync.end(s)
+    with validated.transaction() as s:
+        sync.validate(s, today=TODAY)
+    with validated.session() as s:
+        again = sync.review_progress(s)
+    assert (again.reviewed, again.total) == (0, 14)  # new HR data: to be reviewed afresh

@@ -17,6 +17,7 @@ from ...store.models.sync import (
     SyncHold,
     SyncRejection,
     SyncReportRow,
+    SyncReview,
     SyncRun,
     SyncStaged,
     SyncStagedAddress,
@@ -342,6 +343,7 @@ def discard_staged(session: Session, sync_id: int) -> None:
         SyncReportRow,
         SyncRejection,
         SyncHold,
+        SyncReview,
         SyncWork,
     ):
         session.execute(delete(table).where(table.sync_id == sync_id))
