@@ -17,6 +17,7 @@ from ..store import Store, StoreError, resolve_url
 from .common import (
     EXIT_DATA,
     EXIT_OK,
+    EXIT_USAGE,
     UsageError,
     fail,
     open_store,
@@ -324,7 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("preferences", help="show or set the Business Office Preferences")
     pr.add_argument(
-        "--set", action="append", metavar="NAME=VALUE", help="e.g. staffHousehold=off (repeatable)"
+        "--set",
+        action="extend",
+        nargs="+",
+        metavar="NAME=VALUE",
+        help="e.g. --set staffHousehold=off massChangePercent=15 (several after one --set)",
     )
     pr.add_argument("--json", action="store_true", help="print one JSON document")
     pr.set_defaults(func=cmd_preferences)
@@ -347,25 +352,34 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed its one-line usage error
         return int(exc.code or 0)
     func = getattr(args, "func", cmd_tui)
+    as_json = bool(getattr(args, "json", False))
     try:
         resolve_url(args.db)
         return func(args)
-    except UsageError as exc:
-        return fail(str(exc))
-    except StoreError as exc:
-        return fail(str(exc))
-    except CoreError as exc:
-        detail = "; ".join(f"{e.field}: {e.message}" for e in exc.errors[:5])
-        return fail(
-            f"{exc.message}" + (f" ({detail})" if detail and len(exc.errors) > 1 else ""), EXIT_DATA
-        )
-    except OSError as exc:
-        return fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
-        # Database and driver errors carry SQL parameters (SSNs): name the error, not its text.
-        return fail(_unexpected(exc), EXIT_DATA)
+    except Exception as exc:  # noqa: BLE001 - every error is one line (or one JSON document)
+        message, errors, code = _failure(exc)
+        if as_json:
+            # With --json, errors are JSON too (SPEC section 9): one document on stdout.
+            print_json({"error": message, "errors": errors})
+            return code
+        return fail(message, code)
+
+
+def _failure(exc: BaseException) -> tuple[str, list[dict], int]:
+    """(one-line message, [{field, message}], exit code) for any error a command raised."""
+    if isinstance(exc, UsageError | StoreError):
+        return str(exc), [], EXIT_USAGE
+    if isinstance(exc, CoreError):
+        errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        extra = f" ({detail})" if detail and len(errors) > 1 else ""
+        return f"{exc.message}{extra}", errors, EXIT_DATA
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), [], EXIT_USAGE
+    # Database and driver errors carry SQL parameters (SSNs): name the error, not its text.
+    return _unexpected(exc), [], EXIT_DATA
 
 
 def _unexpected(exc: BaseException) -> str:

@@ -93,3 +93,26 @@ def test_cli_sync_run_after_a_failed_run_works_again(campus, capsys, tmp_path):
     assert main([*db, "sync", "run", str(SYNC / "hr.json")]) == 0
     assert main([*db, "sync", "restart"]) == 0
     assert main([*db, "sync", "run", str(SYNC / "hr.json")]) == 0
+
+
+def test_R_SYNC_9_with_json_a_refused_commit_is_a_json_document(campus, capsys):
+    from bo_tui.core.preferences import set_preferences
+
+    with campus.transaction() as s:
+        set_preferences(s, {"massChangeMinimum": 5})
+    run_file(campus, [SYNC / "hr.json"], by="cron")
+    capsys.readouterr()
+    assert main(["--db", str(campus.engine.url), "sync", "commit", "--json"]) == 1
+    out = capsys.readouterr()
+    doc = json.loads(out.out)
+    assert "mass-change guard" in doc["error"] and doc["errors"][0]["field"] == "massChange"
+    assert out.err == ""
+
+
+def test_R_PREF_1_several_preferences_after_one_set(campus, capsys):
+    db = ["--db", str(campus.engine.url)]
+    assert main([*db, "preferences", "--set", "staffHousehold=off", "massChangePercent=15"]) == 0
+    capsys.readouterr()
+    assert main([*db, "preferences", "--json"]) == 0
+    prefs = json.loads(capsys.readouterr().out)
+    assert prefs["staffHousehold"] is False and prefs["massChangePercent"] == 15
