@@ -38,6 +38,7 @@ from .normalize import (
     street_line,
 )
 from .parse import _crf_tag_cached, _parse_cached, parse_full
+from .rekey import Rekeyed, rekey
 
 __all__ = [
     "CACHE_SIZE",
@@ -45,6 +46,7 @@ __all__ = [
     "KEY_FIELDS",
     "MAX_SEARCH",
     "NORM_FIELDS",
+    "Rekeyed",
     "STREET_FIELDS",
     "address_key",
     "cache_clear",
@@ -64,6 +66,7 @@ __all__ = [
     "normalized_key",
     "normalized_key_of",
     "parse_full",
+    "rekey",
     "resolve",
     "search",
     "staging_keys",
