@@ -48,7 +48,7 @@ def _ssn(value: Any) -> Any:
         return None
     if not isinstance(value, str):
         raise ValueError("must be a string of 9 digits (ddd-dd-dddd)")
-    digits = value.replace("-", "").replace(" ", "")
+    digits = value.strip().replace("-", "").replace(" ", "")
     if len(digits) != 9 or not _DIGITS.fullmatch(digits):
         raise ValueError("must be 9 digits (ddd-dd-dddd)")
     return digits
@@ -56,6 +56,8 @@ def _ssn(value: Any) -> Any:
 
 def _staff_number(value: Any) -> Any:
     if isinstance(value, str):
+        if len(value) > 40:  # as sent: the document's maxLength counts every character
+            raise ValueError("must be at most 40 characters")
         value = value.strip()
         if not value:
             raise ValueError("must not be empty")
@@ -67,12 +69,16 @@ def _staff_number(value: Any) -> Any:
 # R-DEMO-5: a North American number, 10 digits with an optional leading 1, in the usual
 # spellings (573-555-0142, (573) 555-0142, 573.555.0142, +1 573 555 0142), an optional extension
 # (x6033, ext. 6033); an e-mail local@domain.tld without spaces. Plain regular expressions, so
-# pydantic (Rust), the OpenAPI document (ECMA) and test generators (Python) read them alike.
+# pydantic (Rust), the OpenAPI document (ECMA) and test generators (Python) read them alike:
+# no \s, which each of them reads differently, but the whitespace that the payload's trimming
+# drops, spelled out (pydantic trims Unicode White_Space; str.strip also \x1c-\x1f).
+WS = r"\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+PY_WS = WS + r"\x1c-\x1f"
 PHONE_PATTERN = (
     r"^(?:\+?1[-. ]?)?(?:\([0-9]{3}\)|[0-9]{3})[-. ]?[0-9]{3}[-. ]?[0-9]{4}"
     r"(?: ?(?:[xX]|[eE][xX][tT]\.?) ?[0-9]{1,6})?$"
 )
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$"
+EMAIL_PATTERN = rf"^[^@{WS}]+@[^@{WS}.]+(?:\.[^@{WS}.]+)+$"
 PHONE_FORM = (
     "must be a North American phone number: 10 digits, an optional leading 1, "
     "e.g. 573-555-0142, (573) 555-0142 or +1 573 555 0142, optionally with x6033 or ext. 6033"
@@ -82,7 +88,7 @@ _PATTERN_FORMS = {PHONE_PATTERN: PHONE_FORM, EMAIL_PATTERN: EMAIL_FORM}
 
 IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 # The SSN's form as _ssn reads it (nine digits; dashes and spaces anywhere are dropped).
-SSN_FORM = r"^[- ]*(?:[0-9][- ]*){9}$"
+SSN_FORM = rf"^[{PY_WS}]*[- ]*(?:[0-9][- ]*){{9}}[{PY_WS}]*$"
 Ssn = Annotated[
     str | None,
     BeforeValidator(_ssn),
@@ -101,6 +107,47 @@ Email = Annotated[
 ]
 
 
+# --- the contract's forms (the OpenAPI document) ---------------------------------------------
+#
+# Validation reads every payload with the models below (absent = leave as is), and the rules
+# say what a create needs (R-DEMO-1, R-POS-3, R-HH-1, R-ADDR-1/2). The document says the same
+# to a generated client: these edits of the models' JSON schemas mark what is required, what
+# cannot be null and which shapes an address takes; they change no validation.
+
+_NON_BLANK = {"pattern": f"[^{WS}]"}  # values are trimmed: blank is empty
+# Trimmed as _staff_number does (str.strip).
+STAFF_NUMBER_FORM = rf"^[{PY_WS}]*[A-Za-z0-9][A-Za-z0-9\-_.]*[{PY_WS}]*$"
+
+
+def _non_null(prop: dict) -> dict:
+    prop = dict(prop)
+    prop.pop("default", None)
+    kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
+    if len(kinds) == 1:
+        prop = {**kinds[0], **prop}
+    elif kinds:
+        prop["anyOf"] = kinds
+    return prop
+
+
+def _form(required: tuple = (), not_null: tuple = (), more: dict | None = None, **extra):
+    def edit(schema: dict, _cls: Any) -> None:
+        props = schema["properties"]
+        for name in (*required, *not_null):
+            props[name] = _non_null(props[name])
+        for name, keys in (more or {}).items():
+            props[name].update(keys)
+        if required:
+            schema["required"] = list(required)
+        schema.update(extra)
+
+    return edit
+
+
+def _code(name: str) -> dict:
+    return {"required": [name], "properties": {name: {"type": "string", **_NON_BLANK}}}
+
+
 class _Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -109,7 +156,56 @@ class _Payload(BaseModel):
         return name in self.model_fields_set
 
 
+# An address value counts as sent when str.strip leaves something (addresses' _sent).
+_NOT_SENT = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{PY_WS}]*$"}]}
+_SENT = {"type": "string", "pattern": f"[^{PY_WS}]"}
+_STREET = ("number", "prefix", "street", "tag", "direction", "apt")
+# R-ADDR-1/2: a fullStreetAddress and no street components; or components with a street; or a
+# PO box with city, state and zip, and its number (or a fullStreetAddress such as "P.O. Box
+# 125") and no other street component. Inside allOf, so generated clients keep one Address
+# class with every field.
+_NOT_PO = {"postOfficeBox": {"enum": [False, None]}}
+_PO_PLACE = {k: _SENT for k in ("city", "state", "zip")}
+ADDRESS_SHAPES = [
+    {
+        "title": "full street address",
+        "required": ["fullStreetAddress"],
+        "properties": {"fullStreetAddress": _SENT, **_NOT_PO, **{k: _NOT_SENT for k in _STREET}},
+    },
+    {
+        "title": "street components",
+        "required": ["street"],
+        "properties": {"street": _SENT, "fullStreetAddress": _NOT_SENT, **_NOT_PO},
+    },
+    {
+        "title": "PO box",
+        "required": ["postOfficeBox", "number", "city", "state", "zip"],
+        "properties": {
+            "postOfficeBox": {"const": True},
+            "number": _SENT,
+            "fullStreetAddress": _NOT_SENT,
+            **_PO_PLACE,
+            **{k: _NOT_SENT for k in _STREET if k != "number"},
+        },
+    },
+    {
+        "title": "PO box as one line",
+        "required": ["postOfficeBox", "fullStreetAddress", "city", "state", "zip"],
+        "properties": {
+            "postOfficeBox": {"const": True},
+            "fullStreetAddress": _SENT,
+            **_PO_PLACE,
+            **{k: _NOT_SENT for k in _STREET},
+        },
+    },
+]
+
+
 class AddressIn(_Payload):
+    """An address: a fullStreetAddress, or street components, or a PO box (R-ADDR-1/2)."""
+
+    model_config = ConfigDict(json_schema_extra=_form(allOf=[{"oneOf": ADDRESS_SHAPES}]))
+
     postOfficeBox: bool | None = None
     number: Text40 = None
     prefix: Text40 = None
@@ -128,6 +224,8 @@ class AddressIn(_Payload):
 
 
 class HouseholdLocationIn(_Payload):
+    model_config = ConfigDict(json_schema_extra=_form(("address",)))  # R-HH-1
+
     address: AddressIn | None = None
     mailing: bool | None = None
     physical: bool | None = None
@@ -173,43 +271,7 @@ class StaffMemberIn(_Payload):
     household: HouseholdIn | None = None
 
 
-# --- the contract's create and update forms (the OpenAPI document) -------------------------
-#
-# Validation reads every payload with the models above (absent = leave as is), and the rules
-# say what a create needs (R-DEMO-1, R-POS-3). The document says the same to a generated
-# client: these forms only mark what is required and what cannot be null.
-
-_NON_BLANK = {"pattern": r"\S"}  # values are trimmed: blank is empty
-STAFF_NUMBER_FORM = r"^\s*[A-Za-z0-9][A-Za-z0-9\-_.]*\s*$"  # trimmed, as _staff_number does
-
-
-def _non_null(prop: dict) -> dict:
-    prop = dict(prop)
-    prop.pop("default", None)
-    kinds = [k for k in prop.pop("anyOf", []) if k.get("type") != "null"]
-    if len(kinds) == 1:
-        prop = {**kinds[0], **prop}
-    elif kinds:
-        prop["anyOf"] = kinds
-    return prop
-
-
-def _form(required: tuple = (), not_null: tuple = (), more: dict | None = None, **extra):
-    def edit(schema: dict, _cls: Any) -> None:
-        props = schema["properties"]
-        for name in (*required, *not_null):
-            props[name] = _non_null(props[name])
-        for name, keys in (more or {}).items():
-            props[name].update(keys)
-        if required:
-            schema["required"] = list(required)
-        schema.update(extra)
-
-    return edit
-
-
-def _code(name: str) -> dict:
-    return {"required": [name], "properties": {name: {"type": "string", **_NON_BLANK}}}
+# --- the contract's create and update forms -------------------------------------------------
 
 
 class Position(PositionIn):
