@@ -106,7 +106,12 @@ TOKEN_OPENAPI = {
                         "client_id": {"type": "string", "maxLength": 200},
                         "client_secret": {"type": "string", "maxLength": 200},
                     },
-                }
+                },
+                "example": {
+                    "grant_type": "client_credentials",
+                    "client_id": "the Client ID of bo-tui credentials",
+                    "client_secret": "the secret of bo-tui credentials --reveal",
+                },
             }
         },
     },

@@ -146,6 +146,7 @@ def one_answer(fn: Callable[..., Any], format_errors: list) -> Callable[..., Any
 @router.get(
     "/schools",
     operation_id="listSchools",
+    summary="List the Campus schools",
     response_model=list[models.School],
     tags=["Reference"],
     responses=documented(401),
@@ -158,6 +159,7 @@ async def schools(request: Request):
 @router.get(
     "/attributes/genders",
     operation_id="listGenders",
+    summary="List the Campus gender codes",
     response_model=list[models.CodeName],
     tags=["Reference"],
     responses=documented(401),
@@ -170,6 +172,7 @@ async def genders(request: Request):
 @router.get(
     "/attributes/assignmentCodes",
     operation_id="listAssignmentCodes",
+    summary="List the Campus assignment codes",
     response_model=list[models.CodeName],
     tags=["Reference"],
     responses=documented(401),
@@ -182,6 +185,7 @@ async def assignment_codes(request: Request):
 @router.get(
     "/attributes/titles",
     operation_id="listTitles",
+    summary="List the Campus title codes",
     response_model=list[models.CodeName],
     tags=["Reference"],
     responses=documented(401),
@@ -197,6 +201,7 @@ async def titles(request: Request):
 @router.get(
     "/staffMembers",
     operation_id="searchStaffMembers",
+    summary="Search staff members",
     response_model=models.StaffSearchOut,
     tags=["Staff"],
     responses=documented(400, 401),
@@ -238,6 +243,7 @@ async def search_staff(
 @router.get(
     "/staffMembers/{staffNumber}",
     operation_id="getStaffMember",
+    summary="Get one staff member",
     response_model=models.StaffMemberOut,
     tags=["Staff"],
     responses=documented(400, 401, 404, 409),
@@ -251,6 +257,7 @@ async def get_staff(request: Request, staffNumber: StaffNumberPath):
 @router.post(
     "/staffMembers",
     operation_id="createStaffMember",
+    summary="Create a staff member",
     status_code=201,
     response_model=models.StaffResultOut,
     tags=["Staff"],
@@ -268,6 +275,7 @@ async def create_staff(request: Request):
 @router.put(
     "/staffMembers/{staffNumber}",
     operation_id="updateStaffMember",
+    summary="Update a staff member",
     response_model=models.StaffResultOut,
     tags=["Staff"],
     responses=documented(400, 401, 404, 409, 413),
@@ -286,6 +294,7 @@ async def update_staff(request: Request, staffNumber: StaffNumberPath):
 @router.post(
     "/staffMembers/{staffNumber}/position",
     operation_id="addPosition",
+    summary="Add a position",
     status_code=201,
     response_model=models.StaffResultOut,
     tags=["Staff"],
@@ -304,6 +313,7 @@ async def add_position(request: Request, staffNumber: StaffNumberPath):
 @router.put(
     "/staffMembers/{staffNumber}/position",
     operation_id="updatePositions",
+    summary="Update matching positions",
     response_model=models.UpdatedOut,
     tags=["Staff"],
     responses=documented(400, 401, 404, 409, 413),
@@ -328,6 +338,7 @@ Part = Annotated[str | None, Query(max_length=100)]
 @router.get(
     "/addresses",
     operation_id="searchAddresses",
+    summary="Search Campus addresses",
     response_model=list[models.AddressOut],
     tags=["Addresses"],
     responses=documented(400, 401),

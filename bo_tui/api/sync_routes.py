@@ -62,6 +62,7 @@ async def _run_with_store(fn, *args, **kwargs):
 @router.post(
     "/start",
     operation_id="startSync",
+    summary="Start a sync",
     response_model=models.SyncInfoOut,
     responses=documented(401, 409),
 )
@@ -74,6 +75,7 @@ async def start(request: Request):
 @router.post(
     "/transfer",
     operation_id="transferStaffMembers",
+    summary="Transfer a batch of staff members",
     response_model=models.TransferOut,
     responses={
         400: {
@@ -129,6 +131,7 @@ async def transfer(request: Request):
 @router.post(
     "/end",
     operation_id="endSync",
+    summary="End the transfer",
     response_model=models.SyncInfoOut,
     responses=documented(401, 409),
 )
@@ -141,6 +144,7 @@ async def end(request: Request):
 @router.post(
     "/validate",
     operation_id="validateSync",
+    summary="Validate: the report",
     response_model=models.ReportOut,
     responses=documented(400, 401, 409),
 )
@@ -155,6 +159,7 @@ async def validate(
 @router.post(
     "/commit",
     operation_id="commitSync",
+    summary="Commit now",
     response_model=models.CommitOut,
     responses=documented(401, 409),
 )
@@ -169,6 +174,7 @@ async def commit(request: Request):
 @router.post(
     "/submitCommitJob",
     operation_id="submitCommitJob",
+    summary="Commit as a background job",
     status_code=202,
     response_model=models.JobIdOut,
     responses=documented(401, 409),
@@ -183,6 +189,7 @@ async def submit_commit_job(request: Request):
 @router.get(
     "/commitJobStatus",
     operation_id="getCommitJobStatus",
+    summary="Status of the last commit job",
     response_model=models.JobStatusOut,
     responses=documented(401, 404),
 )
@@ -203,6 +210,7 @@ async def commit_job_status(request: Request):
 @router.get(
     "/status",
     operation_id="getSyncStatus",
+    summary="Status of the sync",
     response_model=models.SyncStatusOut,
     responses=documented(401),
 )
