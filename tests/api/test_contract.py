@@ -235,6 +235,20 @@ def test_R_SYNC_5_a_generated_client_runs_a_whole_sync_with_typed_results(genera
                 first_name="Ada",
                 birth_date=dt.date(1980, 4, 2),
                 work_phone="(573) 555-0142 x6033",
+                household=m.HouseholdIn(
+                    household_locations=[
+                        m.HouseholdLocationIn(
+                            address=m.AddressIn(
+                                full_street_address="4321 North Lexington Avenue",
+                                city="Jefferson City",
+                                state="MO",
+                                zip_="65101",
+                            ),
+                            mailing=True,
+                            physical=True,
+                        )
+                    ]
+                ),
                 positions=[
                     m.Position(
                         school_number="010",
@@ -273,6 +287,18 @@ def test_R_SYNC_5_a_generated_client_runs_a_whole_sync_with_typed_results(genera
         assert isinstance(one.positions[0], m.PositionOut)
         assert one.positions[0].start_date == dt.date(2024, 8, 1)
         assert isinstance(one.identities[0], m.IdentityOut)
+        location = one.household.household_locations[0]
+        assert isinstance(one.household, m.HouseholdOut) and one.household.member_count == 1
+        assert isinstance(location, m.HouseholdLocationOut)
+        assert isinstance(location.address, m.AddressOut) and location.address.zip_ == "65101"
+        found = _op(pkg, "addresses", "search_addresses").sync(
+            client=client, full_street_address="4321 N Lexington Ave", city="Jefferson City"
+        )
+        assert [a.address_id for a in found] == [location.address.address_id]
+        assert all(isinstance(a, m.AddressOut) for a in found)
+        people = _op(pkg, "staff", "search_staff_members").sync(client=client, last_name="berg")
+        assert isinstance(people, m.StaffSearchOut) and people.total == 1
+        assert isinstance(people.items[0], m.StaffSummary)
 
 
 def test_generated_client_has_readable_method_names(generated):
