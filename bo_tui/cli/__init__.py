@@ -358,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``bo-tui errors | head``): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - every error is one line (or one JSON document)
         message, errors, code = _failure(exc)
         if as_json:
@@ -365,6 +369,13 @@ def main(argv: list[str] | None = None) -> int:
             print_json({"error": message, "errors": errors})
             return code
         return fail(message, code)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _failure(exc: BaseException) -> tuple[str, list[dict], int]:

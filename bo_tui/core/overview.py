@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from ..store.models import Address, District, Person, Position, School, User
 from ..store.models.integration import ErrorLogEntry, Message
-from . import sync
+from . import errorlog, sync
+from .errorlog import ErrorEntry, ErrorFilter
+from .sync import states as sync_states
+from .users import acting_user
+
+RECENT_ERRORS = 5  # Home lists the last day's errors, newest first (SPEC section 10)
+# The sync steps Home names as "next" (reads and holds are the screens' business).
+NEXT_STEP_IDS = ("start", "transfer", "end", "validate", "commit", "submit_job", "resume")
 
 
 class Overview(BaseModel):
@@ -27,6 +34,10 @@ class Overview(BaseModel):
     sync_transferred: int = 0
     unread_messages: int | None = None
     errors_24h: int | None = None
+    # The sync steps the acting user can take now (R-SYNC-13), and the last day's errors.
+    next_steps: list[str] = []
+    sync_note: str = ""
+    recent_errors: list[ErrorEntry] = []
 
     @property
     def empty(self) -> bool:
@@ -66,12 +77,19 @@ def home_overview(session: Session, *, username: str | None, now: dt.datetime) -
             )
             or 0
         )
+    since = now - dt.timedelta(hours=24)
     ov.errors_24h = (
         session.scalar(
-            select(func.count())
-            .select_from(ErrorLogEntry)
-            .where(ErrorLogEntry.error_date >= now - dt.timedelta(hours=24))
+            select(func.count()).select_from(ErrorLogEntry).where(ErrorLogEntry.error_date >= since)
         )
         or 0
     )
+    ov.recent_errors = errorlog.page(session, 0, RECENT_ERRORS, ErrorFilter(date_from=since.date()))
+    ov.recent_errors = [e for e in ov.recent_errors if e.errorDate >= since]
+    user = acting_user(session, username) if username else None
+    acts = sync_states.actions(session, user=user, login=username)
+    ov.next_steps = [a.label for a in acts if a.enabled and a.id in NEXT_STEP_IDS]
+    if not ov.next_steps:
+        blocked = next((a for a in acts if a.forbidden), None)
+        ov.sync_note = blocked.reason if blocked else sync_states.describe(run)
     return ov

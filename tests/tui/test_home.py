@@ -55,3 +55,33 @@ async def test_help_lists_active_bindings_with_ids_and_q_closes_it():
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_R_LOG_1_home_lists_the_last_days_errors_and_enter_opens_one(data_dir):
+    from bo_tui.core import errorlog
+    from bo_tui.tui.widgets.admin_modals import AdminTextView
+
+    from .conftest import NOW
+
+    store = fixed_store("home-errors", staff=0)
+    with store.transaction() as s:
+        errorlog.log_error(
+            s,
+            action="POST",
+            path="/campus/api/businessOfficeIntegration/staffMembers",
+            message="positions[0].schoolNumber: is not a Campus school\nsecond line",
+            payload={"staffNumber": "77"},
+            when=NOW,
+        )
+    app = make_app(store, data_dir=data_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#home-errors-table")
+        assert table.row_count == 1
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row == ["09:30", "POST", "positions[0].schoolNumber: is not a Campus school"]
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "errors"
+        assert isinstance(app.screen, AdminTextView)  # the entry, with its payload

@@ -439,7 +439,7 @@ async def test_R_SYNC_2_rejected_records_show_with_their_line_and_reason():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_sync(pilot)
         screen.query_one("#sync-path").value = str(bad)
-        screen.action_transfer_file()
+        await pilot.press("f", "enter")  # f: the cursor in the box; Enter sends
         await settle(pilot)
         text = str(screen.query_one("#sync-transfer-msg").render())
         assert "2 accepted" in text and "5 rejected" in text
@@ -457,7 +457,7 @@ async def test_R_SYNC_2_a_file_that_stops_says_so_and_why(monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_sync(pilot)
         screen.query_one("#sync-path").value = str(HR)
-        screen.action_transfer_file()
+        await pilot.press("f", "enter")  # f: the cursor in the box; Enter sends
         for _ in range(50):  # ``settle`` would raise the worker's error: wait for its state
             await pilot.pause(0.05)
             if screen.busy is None:

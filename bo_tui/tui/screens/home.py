@@ -3,11 +3,12 @@ errors of the last 24 hours; on an empty store, the offer to load the demo distr
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar, Static
 
 from bo_tui.core import overview as ov_core
 
@@ -15,15 +16,16 @@ from ..messages import DataChanged, ProgressMade
 from .base import BaseScreen
 
 DEMO_STAFF = 3000
-# What to do next, in the app's own terms (the core's hints name API calls).
-NEXT_STEP = {
-    "none": "Next: 3 Synchronization → Check Campus Data, then Start Transfer.",
-    "transferring": "Next: transfer the HR file (3), then End Transfer.",
-    "transferred": "Next: Validate (3).",
-    "validated": "Next: review the report (4), then Commit (3).",
-    "committing": "A commit job is running (3).",
-    "committed": "Synced. Start a new sync when HR data changes.",
-}
+DEMO_HR_FILE = "demo-hr-export.json"  # in the app's data directory
+
+
+def demo_hr_file(data_dir: str):
+    """The demo district's HR export, when the console wrote one (Home shows it, and the
+    Synchronization screen offers it in its file box)."""
+    from pathlib import Path
+
+    path = Path(data_dir) / DEMO_HR_FILE
+    return path if path.is_file() else None
 
 
 class HomeScreen(BaseScreen):
@@ -31,8 +33,8 @@ class HomeScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="home.refresh"),
         Binding("d", "load_demo", "Load demo district", id="home.load_demo"),
-        Binding("escape", "app.quit", "Quit", id="home.quit_escape", show=False),
         Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("escape", "app.quit", "Quit", id="home.quit_escape", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -59,6 +61,10 @@ class HomeScreen(BaseScreen):
                 with Vertical(classes="card", id="card-inbox"):
                     yield Label("Attention", classes="card-title")
                     yield Static("", id="home-attention")
+            with Vertical(id="home-errors"):
+                yield Label("Errors of the last 24 hours (Enter opens one)", classes="card-title")
+                yield DataTable(id="home-errors-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="home-demo-file")
             yield Static(self._screen_keys(), id="home-keys")
         yield Footer()
 
@@ -108,9 +114,19 @@ class HomeScreen(BaseScreen):
         )
         sync = f"State: [b]{ov.sync_state}[/b]"
         if ov.sync_started_by:
-            sync += f"\nby {ov.sync_started_by}, {ov.sync_transferred:,} staff"
-        sync += f"\n[dim]{NEXT_STEP.get(ov.sync_state, '')}[/dim]"
+            sync += f"\nby {escape(ov.sync_started_by)}, {ov.sync_transferred:,} staff"
+        if ov.next_steps:
+            sync += f"\n[dim]Next (3): {escape(' · '.join(ov.next_steps))}[/dim]"
+        elif ov.sync_note:
+            sync += f"\n[dim]{escape(ov.sync_note)}[/dim]"
         self.query_one("#home-sync", Static).update(sync)
+        self._show_errors(ov.recent_errors)
+        demo_file = demo_hr_file(app.data_dir)
+        self.query_one("#home-demo-file", Static).update(
+            f"[dim]Demo HR export:[/dim] {escape(str(demo_file))}  [dim](3, then f)[/dim]"
+            if demo_file
+            else ""
+        )
         lines = []
         if ov.unread_messages is not None:
             lines.append(f"Unread     {ov.unread_messages:>5} [dim][8][/dim]")
@@ -126,6 +142,30 @@ class HomeScreen(BaseScreen):
         self.refresh_bindings()
 
     _loading = False
+
+    def _show_errors(self, entries) -> None:
+        """The last day's errors: time, action, the message's first line (SPEC section 10)."""
+        self._errors = list(entries)
+        box = self.query_one("#home-errors")
+        box.display = bool(self._errors)
+        table = self.query_one("#home-errors-table", DataTable)
+        if not table.columns:
+            table.add_columns("Time (UTC)", "Action", "Message")
+        table.clear()
+        for e in self._errors:
+            first = (e.message or "").splitlines()[0] if e.message else ""
+            table.add_row(f"{e.errorDate:%H:%M}", e.action, first[:90])
+
+    _errors: list = []
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "home-errors-table" or not self._errors:
+            return
+        entry = self._errors[event.cursor_row]
+        self.app.open_screen("errors")
+        stack = self.app.get_screen_stack("errors")
+        if stack:
+            stack[0].call_after_refresh(stack[0].show_payload, entry)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "load_demo":
@@ -155,7 +195,7 @@ class HomeScreen(BaseScreen):
         from bo_tui.core.demo import build_demo
 
         app = self.app
-        hr_out = Path(app.data_dir) / "demo-hr-export.json"
+        hr_out = Path(app.data_dir) / DEMO_HR_FILE
         hr_out.parent.mkdir(parents=True, exist_ok=True)
         result = build_demo(
             app.store,

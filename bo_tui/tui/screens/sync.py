@@ -145,7 +145,17 @@ class SyncScreen(CommitSteps, BaseScreen):
         for w in ("#sync-transfer", "#sync-transfer-bar", "#sync-job", "#sync-outcome"):
             self.query_one(w).display = False
         self._poll_timer = self.set_interval(1.0, self._poll, pause=True)
+        self._offer_demo_file()
         self.load_state()
+
+    def _offer_demo_file(self) -> None:
+        """The demo district's HR export, offered in the empty file box (Enter sends it)."""
+        from .home import demo_hr_file
+
+        demo = demo_hr_file(self.app.data_dir)
+        box = self.query_one("#sync-path", Input)
+        if demo is not None and not box.value:
+            box.value = str(demo)
 
     def on_screen_resume(self) -> None:
         self.load_state()
