@@ -205,6 +205,13 @@ def key(text: str | dict) -> str | None:
         ("229 Forest Hill Ave Cape Girardeau MO 63701", "229 Forest Hill Avenue, Cape Girardeau, MO 63701"),
         ("881 42nd St Apt A Ste. Genevieve MO 63670", "881 42nd Street, Apt A, Sainte Genevieve, MO 63670"),
         ("84 King Blvd E, Space 238, Springfield, IL 62701", "84 King Boulevard, E., Spc 238 Springfield Illinois 62701"),
+        ("1234 RT B, Columbia, MO 65203", "1234 Route B Columbia MO 65203"),
+        ("2100 E Hwy 50 W, Jefferson City, MO 65101", "2100 East Highway 50 West Jefferson City MO 65101"),
+        ("1234 ST RT 9, Columbia, MO 65203", "1234 State Route 9 Columbia MO 65203"),
+        ("100 Main Street Rear Columbia MO 65201", "100 Main St, Rear, Columbia, MO 65201"),
+        ("100 Main St Apt 4 Bldg 2", "100 Main St Bldg 2 # 4"),
+        ("1 Main Street Jacksonville FL 32202", "1 Main St, Jacksonville, FL 32202"),
+        ("1600 Pennsylvania Ave NW Washington DC 20500", "1600 Pennsylvania Avenue N.W., Washington, DC 20500"),
     ],
 )  # fmt: skip
 def test_R_ADDR_7_each_form_of_one_address_has_one_key(one, other):
@@ -222,6 +229,9 @@ def test_R_ADDR_7_each_form_of_one_address_has_one_key(one, other):
         ("100 Oak Ct 65101", "100 Oak, CT 06103"),
         ("100 Main St, NE", "100 Main St"),
         ("PO Box 20, St. Louis, MO 63101", "PO Box 21, St. Louis, MO 63101"),
+        ("100 Main St Bldg 2 Apt 5", "100 Main St Bldg 5 Apt 2"),
+        ("100 Main St Rear", "100 Main St"),
+        ("1234 Route B", "1234 Route C"),
     ],
 )
 def test_R_ADDR_7_what_decides_keeps_two_addresses_apart(one, other):

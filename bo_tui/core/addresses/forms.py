@@ -200,9 +200,14 @@ def _ends_street(words: list[str]) -> bool:
     return words[-1] in _SUFFIXES and bool(names)
 
 
+# Units without a number that no city starts with (unlike Upper Darby, Front Royal).
+_REAR = frozenset({"REAR", "BSMT", "BASEMENT"})
+
+
 def _city_after_marker(line: list[str]) -> int:
-    """Where a city starts after a unit ("# C Des Moines", "Apartment F Mexico") or after the
-    suffix when it starts with Saint/Mount/Fort ("Ave Ste Genevieve"), or 0."""
+    """Where a city starts after a unit ("# C Des Moines", "Apartment F Mexico", "St Rear
+    Columbia") or after the suffix when it starts with Saint/Mount/Fort ("Ave Ste Genevieve"),
+    or 0."""
     for i in range(len(line) - 2, 1, -1):
         rest = line[i + 1 :]
         if not all(w.isalpha() for w in rest):
@@ -212,6 +217,8 @@ def _city_after_marker(line: list[str]) -> int:
             word in _WITH_ID and _UNIT_ID.match(line[i + 1]) and len(rest) >= 2
         ):
             return i + 1 if _GLUED.match(word) else i + 2
+        if word in _REAR and i >= 3 and _ends_street(line[:i]):
+            return i + 1  # "Main Street Rear Columbia"
         name_word = word in data.NAME_WORDS and i >= 3 and _ends_street(line[:i])
         if name_word and not any(w in _SUFFIXES for w in rest):
             return i

@@ -355,16 +355,26 @@ def _hashable(value: Any) -> Any:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def unit_key(apt: str) -> str:
-    """A normalized unit as the key holds it (R-ADDR-7): its identifiers without designators,
-    since the unit number decides ("STE 4", "# 4", "4" → 4; "BLDG 2 APT 5" → 2 5). A
-    designator with no identifier after it is the unit itself ("REAR")."""
+    """A normalized unit as the key holds it (R-ADDR-7). One unit is its identifier alone, as
+    the unit number decides ("STE 4", "# 4", "4" → 4); a designator with no identifier is the
+    unit itself ("REAR"). Nested units keep their designators, APT/UNIT/# as '#', in a fixed
+    order, so "BLDG 2 APT 5" and "APT 5 BLDG 2" are one unit and "BLDG 5 APT 2" another."""
     words = apt.split()
-    return " ".join(
-        w
-        for i, w in enumerate(words)
-        if not (w in data.UNIT_STANDARDS and i + 1 < len(words))
-        or words[i + 1] in data.UNIT_STANDARDS
-    )
+    pairs: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w not in data.UNIT_STANDARDS:
+            pairs.append(("#", w))
+        elif i + 1 < len(words) and words[i + 1] not in data.UNIT_STANDARDS:
+            pairs.append(("#" if w in data.UNIT_GENERIC else w, words[i + 1]))
+            i += 1
+        else:
+            pairs.append((w, ""))
+        i += 1
+    if len(pairs) == 1:
+        return pairs[0][1] or pairs[0][0]
+    return " ".join(f"{d} {v}".strip() for d, v in sorted(pairs))
 
 
 def address_key(norm: Mapping[str, str]) -> str:

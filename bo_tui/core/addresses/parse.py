@@ -331,11 +331,34 @@ _UNIT_LABEL_ORDER = (
 )
 
 
+_ROUTE_WORDS = frozenset(w for name in data.HIGHWAY_NAMES for w in name.split())
+
+
+def _route_tag(street: list[str]) -> dict[str, str] | None:
+    """Labels of "NUMBER [DIR] ROUTE-NAME ID [DIR]" ("1234 Rt B", "2100 E Hwy 50 W", "10 US
+    Highway 63 S"): usaddress reads some route names as a suffix and the id as a unit."""
+    if len(street) < 3 or not street[0][:1].isdigit() or street[1] == "RR":
+        return None
+    tagged = {"AddressNumber": street[0]}
+    rest = street[1:]
+    if len(rest) >= 3 and rest[0] in _FAST_DIRS and rest[1] in _ROUTE_WORDS:
+        tagged["StreetNamePreDirectional"] = rest.pop(0)
+    if len(rest) >= 3 and rest[-1] in _FAST_DIRS:
+        tagged["StreetNamePostDirectional"] = rest.pop()
+    route_id = rest[-1]
+    if not (len(route_id) == 1 and route_id.isalpha() or route_id.isdigit()):
+        return None
+    if " ".join(rest[:-1]) not in data.HIGHWAY_NAMES:
+        return None
+    tagged["StreetName"] = " ".join(rest)
+    return tagged
+
+
 def _tag_street(street: list[str]) -> tuple[dict[str, str], str]:
     """Labels of a street line without its unit: a plain line by the fast reader, any other by
     usaddress."""
     line = " ".join(street)
-    fast = _fast_tag(line)
+    fast = _fast_tag(line) or _route_tag(street)
     if fast:
         return fast, "Street Address"
     # "… King Jr Boulevard E": usaddress may read the directional as a unit; a name word
