@@ -76,6 +76,7 @@ class TableApp(App):
         self.backend = backend
         self.kw = kw
         self.messages: list = []
+        self.seen: list[frozenset[str]] = []
 
     def compose(self) -> ComposeResult:
         yield BigTable(COLUMNS, row_height=2, fixed_columns=2, markable=True, **self.kw)
@@ -90,6 +91,9 @@ class TableApp(App):
 
     def on_big_table_row_selected(self, message: BigTable.RowSelected) -> None:
         self.messages.append(("select", message.index, message.row.key))
+
+    def on_big_table_rows_seen(self, message: BigTable.RowsSeen) -> None:
+        self.seen.append(message.keys)
 
 
 async def settled(pilot) -> BigTable:
@@ -216,3 +220,40 @@ async def test_an_empty_backend_says_so():
         assert table.row_count == 0
         await pilot.press("j", "space", "enter", "d")
         assert app.messages == []
+
+
+async def test_R_SYNC_4_rows_seen_names_each_shown_row_once_per_source():
+    backend = Backend()
+    app = TableApp(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await settled(pilot)
+        per = table.rows_per_screen
+
+        def seen() -> list[str]:
+            return sorted(k for keys in app.seen for k in keys)
+
+        assert seen() == [f"S{i:05d}" for i in range(per)]
+        await pilot.press("pagedown")
+        await settled(pilot)
+        shown = seen()
+        assert len(shown) == len(set(shown))  # a row is named once
+        assert f"S{2 * per - 1:05d}" in shown and f"S{2 * per:05d}" not in shown
+        await pilot.press("pageup")  # rows shown before are not named again
+        await settled(pilot)
+        assert seen() == shown
+        for _ in range(2 * per + 3):  # line by line past what was shown: each new row once
+            await pilot.press("j")
+            await settled(pilot)
+        names = seen()
+        assert len(names) == len(set(names)) == table.seen.total > len(shown)
+
+
+def test_seen_adds_only_rows_not_shown_before():
+    from bo_tui.tui.widgets.table_source import Seen
+
+    seen = Seen()
+    assert seen.add(10, 20) == [range(10, 20)]
+    assert seen.add(15, 25) == [range(20, 25)]
+    assert seen.add(0, 30) == [range(0, 10), range(25, 30)]
+    assert seen.add(5, 30) == [] and seen.add(3, 3) == []
+    assert seen.spans == [[0, 30]] and seen.total == 30

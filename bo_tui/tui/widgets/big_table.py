@@ -416,10 +416,10 @@ class BigTable(ForwardsFailures, FindMixin, RenderMixin, ScrollView, can_focus=T
         hi = lo
         while hi < last and self.row_at(hi) is not None:
             hi += 1
-        if self.seen.add(lo, hi):
-            keys = frozenset(r.key for i in range(lo, hi) if (r := self.row_at(i)) and r.key)
-            if keys:
-                self.post_message(self.RowsSeen(self, keys))
+        new = self.seen.add(lo, hi)
+        keys = frozenset(r.key for part in new for i in part if (r := self.row_at(i)) and r.key)
+        if keys:
+            self.post_message(self.RowsSeen(self, keys))
 
     # --- rendering ----------------------------------------------------------------------------
 

@@ -46,12 +46,20 @@ class Seen:
 
     spans: list[list[int]] = field(default_factory=list)
 
-    def add(self, lo: int, hi: int) -> bool:
+    def add(self, lo: int, hi: int) -> list[range]:
+        """Note rows ``lo`` … ``hi - 1`` as shown; returns the parts not shown before."""
         if hi <= lo:
-            return False
-        before = self.total
-        spans = [*self.spans, [lo, hi]]
-        spans.sort()
+            return []
+        new, at = [], lo
+        for a, b in self.spans:
+            if b <= at or a >= hi:
+                continue
+            if a > at:
+                new.append(range(at, a))
+            at = max(at, b)
+        if at < hi:
+            new.append(range(at, hi))
+        spans = sorted([*self.spans, [lo, hi]])
         merged: list[list[int]] = []
         for a, b in spans:
             if merged and a <= merged[-1][1]:
@@ -59,7 +67,7 @@ class Seen:
             else:
                 merged.append([a, b])
         self.spans = merged
-        return self.total != before
+        return new
 
     @property
     def total(self) -> int:
