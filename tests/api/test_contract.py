@@ -328,3 +328,48 @@ def test_generated_client_has_readable_method_names(generated):
     for tag, modules in names.items():
         for name in modules:
             assert hasattr(_op(pkg, tag, name), "sync"), (tag, name)
+
+
+def test_R_SYNC_4_every_report_category_answers_typed_rows_with_every_key(store):
+    """The fixture district's report (every category has rows) through the typed ReportOut:
+    nothing the core reports is dropped by the document's models."""
+    from bo_tui.api import create_app
+    from bo_tui.core import credentials as cred
+    from bo_tui.core import sync
+
+    from ..unit.test_sync_fixture import SYNC, expected, load_campus
+
+    load_campus(store)
+    with store.transaction() as s:
+        c = cred.get_credentials(s, reveal=True)
+        sync.start(s, "t")
+    sync.transfer_file(store, SYNC / "hr.json", workers=False)
+    with store.transaction() as s:
+        sync.end(s)
+    with TestClient(create_app(store)) as http:
+        r = http.post(
+            "/campus/oauth2/token?appName=7634-MO",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": c.clientId,
+                "client_secret": c.clientSecret,
+            },
+        )
+        auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        r = http.post(BASE + "/staffMembers/sync/validate", headers=auth)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    exp = expected()
+    assert {k: v for k, v in body["summary"].items() if k != "willNotCommit"} == exp["summary"]
+    with store.session() as s:
+        core = sync.report(s).as_dict()
+    for category, rows in core["details"].items():
+        assert category in body["details"], category
+        assert len(body["details"][category]) == len(rows), category
+        for sent, got in zip(rows, body["details"][category], strict=True):
+            for key, value in sent.items():
+                if key.startswith("_"):
+                    continue  # the core's own search text
+                assert key in got, (category, key)
+                if isinstance(value, dict):
+                    assert set(value) <= set(got[key]), (category, key, set(value) - set(got[key]))
