@@ -280,6 +280,11 @@ _FAST_STOP = (
 )
 
 
+_ROUTE_WORDS = frozenset(
+    w for name in data.HIGHWAY_NAMES for w in name.split()
+)  # "Hwy", "County", "Road" …
+
+
 def _fast_tag(line: str) -> dict[str, str] | None:
     """usaddress's labels for the plain shape "NUMBER [DIR] NAME [NAME] SUFFIX [DIR] [UNIT ID]"
     whose words are unambiguous, without running the CRF (4x slower); None for anything else.
@@ -293,6 +298,7 @@ def _fast_tag(line: str) -> dict[str, str] | None:
     rest = words[1:]
     units: list[str] = []
     bare = len(rest) >= 3 and rest[-1][0].isdigit() and _FAST_ID.match(rest[-1])
+    bare = bare and rest[-2] not in _ROUTE_WORDS  # "Old Highway 94" is a route, not a unit
     if bare and (rest[-2] in data.STREET_SUFFIX_C1 or rest[-2] in _FAST_DIRS):
         units = [rest.pop()]  # "MAIN ST 2": a bare unit number
     for _ in range(0 if units else 2):  # "APT 4", "# 4", "REAR", "BLDG 2 APT 5"
@@ -329,9 +335,6 @@ _UNIT_LABEL_ORDER = (
     "OccupancyType",
     "OccupancyIdentifier",
 )
-
-
-_ROUTE_WORDS = frozenset(w for name in data.HIGHWAY_NAMES for w in name.split())
 
 
 def _route_tag(street: list[str]) -> dict[str, str] | None:
