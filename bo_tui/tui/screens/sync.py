@@ -24,7 +24,7 @@ from ..messages import DataChanged, ProgressMade
 from ..widgets.admin_modals import AdminConfirm
 from ..widgets.big_table import BigTable, Column
 from .base import BaseScreen
-from .sync_commit import CommitSteps, _when
+from .sync_commit import REASON_LINES, REASON_WIDTH, CommitSteps, _when
 from .sync_modals import CheckCampusModal, PathSuggester
 
 # The wizard's steps as the bar shows them (the core says which one the sync is at).
@@ -40,7 +40,7 @@ STEP_TITLES = {
 OUTCOME_COLUMNS = [
     Column("staffNumber", "Staff Number", 12),
     Column("outcome", "Outcome", 8),
-    Column("message", "Reason", 120),
+    Column("message", "Reason", REASON_WIDTH),
 ]
 # This screen's actions by the core's action ids (R-SYNC-13); the rest are always possible.
 CORE_ACTION = {
@@ -62,7 +62,7 @@ WHAT_NOW = {
     "system call the API",
     "end": "End Transfer once the data arrived",
     "validate": "Validate: compare the HR staff with Campus",
-    "review": "Review the report (space holds staff back)",
+    "review": "Review the report",
     "commit": "Commit",
     "submit_job": "Submit Commit Job",
     "restart": "Restart Transfer",
@@ -137,7 +137,11 @@ class SyncScreen(CommitSteps, BaseScreen):
                 yield Static("", id="sync-job-msg")
             yield Static("", id="sync-result", classes="sync-panel")
             yield BigTable(
-                OUTCOME_COLUMNS, fixed_columns=1, empty_text="No failures.", id="sync-outcome"
+                OUTCOME_COLUMNS,
+                fixed_columns=1,
+                row_height=REASON_LINES,
+                empty_text="No failures.",
+                id="sync-outcome",
             )
         yield Footer()
 

@@ -3,6 +3,7 @@ guard's confirmation, the commit or its job with progress, resume, and the resul
 
 from __future__ import annotations
 
+import textwrap
 import time
 
 from rich.markup import escape
@@ -17,6 +18,22 @@ from ..widgets.big_table import BigTable, Row
 from .sync_modals import CommitConfirmModal, list_source
 
 SYNC_COMMIT_LIMIT = 500  # R-SYNC-6: above this, the commit job is the better way
+# The result's Reason column wraps into this many lines of this width (fits 80 columns);
+# Enter on a row shows the whole reason.
+REASON_WIDTH, REASON_LINES = 54, 2
+
+
+def outcome_row(staff_number: str, outcome: str, reason: str) -> Row:
+    parts = textwrap.wrap(reason, REASON_WIDTH) or [""]
+    if len(parts) > REASON_LINES:
+        parts = [
+            *parts[: REASON_LINES - 1],
+            textwrap.shorten(" ".join(parts[REASON_LINES - 1 :]), REASON_WIDTH, placeholder=" …"),
+        ]
+    lines = [(staff_number, outcome, parts[0])]
+    lines += [("", "", p) for p in parts[1:]]
+    lines += [("", "", "")] * (REASON_LINES - len(lines))
+    return Row(staff_number, tuple(lines), frozenset(), reason)
 
 
 def _when(iso: str | None) -> str:
@@ -54,19 +71,22 @@ class CommitSteps:
 
     def _confirm_commit(self, counts, background: bool) -> None:
         self._done()
+        advice = ""
         if not background and counts.total >= SYNC_COMMIT_LIMIT:
-            self.notify(
-                f"{counts.total:,} staff members to commit: the commit job (b) shows progress "
-                "and survives a restart.",
-                title="Large commit",
-                severity="warning",
+            # In the dialog, not a toast: a toast would cover the dialog's buttons.
+            advice = (
+                f"{counts.total:,} staff members to commit: a commit job (b) shows progress "
+                "and survives a restart."
             )
 
         def answered(ok: bool | None) -> None:
             if ok:
                 self._run_commit(background, force=counts.needs_confirmation)
 
-        self.app.push_screen(CommitConfirmModal(counts, self.held, background=background), answered)
+        self.app.clear_notifications()
+        self.app.push_screen(
+            CommitConfirmModal(counts, self.held, background=background, advice=advice), answered
+        )
 
     def _run_commit(self, background: bool, *, force: bool) -> None:
         self.result = None
@@ -177,8 +197,8 @@ class CommitSteps:
 
     def on_big_table_row_selected(self, message: BigTable.RowSelected) -> None:
         # Enter on a failure: its whole reason (the table cuts long ones).
-        sn, outcome, reason = message.row.lines[0]
-        self.notify(reason, title=f"{sn}: {outcome}", timeout=10)
+        sn, outcome, _first = message.row.lines[0]
+        self.notify(message.row.data or _first, title=f"{sn}: {outcome}", timeout=10)
 
     def show_result(self, r: sync_core.CommitResult) -> None:
         self.result = r
@@ -189,8 +209,8 @@ class CommitSteps:
             f"[red]{len(r.failures):,} failed[/red] · [yellow]{len(r.held):,} held back[/yellow]. "
             "Failures and their reasons are also in the error log [b]l[/b]."
         )
-        rows = [Row(f.staffNumber, ((f.staffNumber, "failed", f.message),)) for f in r.failures]
-        rows += [Row(sn, ((sn, "held", "held back by the review; not applied"),)) for sn in r.held]
+        rows = [outcome_row(f.staffNumber, "failed", f.message) for f in r.failures]
+        rows += [outcome_row(sn, "held", "held back by the review; not applied") for sn in r.held]
         table = self.query_one("#sync-outcome", BigTable)
         table.display = bool(rows)
         table.set_source(list_source(rows))

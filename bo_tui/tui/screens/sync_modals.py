@@ -177,15 +177,17 @@ class CommitConfirmModal(BaseModal):
         & > Vertical { border: round $warning; }
         #commit-guard { color: $text-warning; padding: 1 0 0 0; height: auto; }
         #commit-warning { padding: 1 0 0 0; height: auto; }
+        #commit-advice { padding: 1 0 0 0; height: auto; color: $text-warning; }
     }"""
     )
     BINDINGS = [Binding("y", "confirm", "Commit", id="sync.commit_confirm")]
 
-    def __init__(self, counts, held: int, *, background: bool) -> None:
+    def __init__(self, counts, held: int, *, background: bool, advice: str = "") -> None:
         super().__init__()
         self.counts = counts
         self.held = held
         self.background = background
+        self.advice = advice
 
     def compose(self) -> ComposeResult:
         c = self.counts
@@ -199,6 +201,8 @@ class CommitConfirmModal(BaseModal):
                     f"staff. Confirming records {self.app.login} as the one who allowed it.",
                     id="commit-guard",
                 )
+            if self.advice:
+                yield Static(self.advice, id="commit-advice")
             yield Static(
                 "[b]WARNING:[/b] once committed, synced data is read-only in Campus; only "
                 "another sync changes it.",
