@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from ..failures import ForwardsFailures
 
@@ -40,6 +41,8 @@ class BaseScreen(ForwardsFailures, Screen):
 
     def on_mount(self) -> None:
         self.set_titles()
+        for footer in self.query(Footer):
+            footer.compact = True  # one space between keys: more of them fit at 80 columns
         if self.READY_ON_MOUNT:
             self.call_after_refresh(self.mark_ready)
 

@@ -36,15 +36,75 @@ class CredentialsScreen(BaseScreen):
     CredentialsScreen LoadingIndicator { height: 3; }
     """
     BINDINGS = [
-        Binding("v", "toggle_secret", "Show secret", id="credentials.show_secret"),
-        Binding("g", "new_secret", "Generate new secret", id="credentials.new_secret"),
-        Binding("c", "copy('clientId')", "Copy client ID", id="credentials.copy_client_id"),
-        Binding("s", "copy('clientSecret')", "Copy secret", id="credentials.copy_secret"),
-        Binding("t", "copy('tokenUrl')", "Copy token URL", id="credentials.copy_token_url"),
-        Binding("b", "copy('baseUrl')", "Copy base URL", id="credentials.copy_base_url"),
-        Binding("d", "copy('documentationUrl')", "Copy docs URL", id="credentials.copy_docs_url"),
-        Binding("l", "copy('guideUrl')", "Copy guide link", id="credentials.copy_guide_url"),
-        Binding("r", "refresh", "Refresh", id="credentials.refresh"),
+        # The footer at 80 columns shows the first ones; ? and the palette list them all.
+        Binding(
+            "v",
+            "toggle_secret",
+            "Show secret",
+            id="credentials.show_secret",
+            tooltip="Show or mask the client secret (needs the Show Secret right)",
+        ),
+        Binding(
+            "g",
+            "new_secret",
+            "New secret",
+            id="credentials.new_secret",
+            tooltip="Generate New Secret (rotate): the old secret and its tokens stop at once",
+        ),
+        Binding(
+            "c",
+            "copy('clientId')",
+            "Copy ID",
+            id="credentials.copy_client_id",
+            tooltip="Copy the client ID to the clipboard (OSC 52)",
+        ),
+        Binding(
+            "s",
+            "copy('clientSecret')",
+            "Copy secret",
+            id="credentials.copy_secret",
+            tooltip="Copy the client secret to the clipboard (OSC 52)",
+        ),
+        Binding(
+            "t",
+            "copy('tokenUrl')",
+            "Copy token URL",
+            id="credentials.copy_token_url",
+            show=False,
+            tooltip="Copy the Token URL to the clipboard",
+        ),
+        Binding(
+            "b",
+            "copy('baseUrl')",
+            "Copy base URL",
+            id="credentials.copy_base_url",
+            show=False,
+            tooltip="Copy the Base URL to the clipboard",
+        ),
+        Binding(
+            "d",
+            "copy('documentationUrl')",
+            "Copy docs URL",
+            id="credentials.copy_docs_url",
+            show=False,
+            tooltip="Copy the API documentation URL to the clipboard",
+        ),
+        Binding(
+            "l",
+            "copy('guideUrl')",
+            "Copy guide link",
+            id="credentials.copy_guide_url",
+            show=False,
+            tooltip="Copy the user guide link to the clipboard",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="credentials.refresh",
+            show=False,
+            tooltip="Read the credentials and the server state again",
+        ),
     ]
 
     def __init__(self) -> None:

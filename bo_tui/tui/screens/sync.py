@@ -89,17 +89,55 @@ class SyncScreen(CommitSteps, BaseScreen):
     SyncScreen #sync-busy { height: auto; color: $accent; }
     """
     BINDINGS = [
-        Binding("c", "check", "Check Campus data", id="sync.check"),
-        Binding("s", "start", "Start transfer", id="sync.start"),
-        Binding("f", "transfer_file", "Transfer file", id="sync.transfer_file"),
-        Binding("e", "end", "End transfer", id="sync.end"),
-        Binding("v", "validate", "Validate", id="sync.validate"),
-        Binding("o", "review", "Review", id="sync.review"),
-        Binding("m", "commit", "Commit", id="sync.commit"),
-        Binding("b", "submit_job", "Commit job", id="sync.submit_job"),
-        Binding("r", "restart", "Restart", id="sync.restart"),
-        Binding("x", "resume", "Resume job", id="sync.resume"),
-        Binding("l", "error_log", "Error log", id="sync.error_log", show=False),
+        # Short words for the footer at 80 columns; the tooltip says it whole (help, palette).
+        Binding(
+            "c",
+            "check",
+            "Check",
+            id="sync.check",
+            tooltip="Check Campus data: staff with duplicate or missing staff numbers",
+        ),
+        Binding("s", "start", "Start", id="sync.start", tooltip="Start Transfer: open a sync"),
+        Binding(
+            "f",
+            "transfer_file",
+            "File",
+            id="sync.transfer_file",
+            tooltip="Transfer an HR file: the cursor goes to the file box, Enter sends",
+        ),
+        Binding("e", "end", "End", id="sync.end", tooltip="End Transfer once the staff arrived"),
+        Binding(
+            "v",
+            "validate",
+            "Validate",
+            id="sync.validate",
+            tooltip="Validate: compare the HR staff with Campus",
+        ),
+        Binding("o", "review", "Review", id="sync.review", tooltip="Review the Validation Report"),
+        Binding("m", "commit", "Commit", id="sync.commit", tooltip="Commit the sync now"),
+        Binding(
+            "b",
+            "submit_job",
+            "Job",
+            id="sync.submit_job",
+            tooltip="Submit Commit Job: commit in the background, with progress",
+        ),
+        Binding(
+            "r",
+            "restart",
+            "Restart",
+            id="sync.restart",
+            tooltip="Restart Transfer: discard the staged data (asks first)",
+        ),
+        Binding("x", "resume", "Resume", id="sync.resume", tooltip="Resume a stopped commit job"),
+        Binding(
+            "l",
+            "error_log",
+            "Error log",
+            id="sync.error_log",
+            show=False,
+            tooltip="Open the Error Log",
+        ),
     ]
 
     def __init__(self) -> None:
