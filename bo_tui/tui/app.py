@@ -162,7 +162,7 @@ class BoTuiApp(App):
             if not b.id or not b.description or (b.action, b.description) in seen:
                 continue
             seen.add((b.action, b.description))
-            rows.append((self.get_key_display(b), b.description, b.id or ""))
+            rows.append((self.get_key_display(b), b.tooltip or b.description, b.id or ""))
         self.push_screen(HelpScreen(rows, getattr(self.screen, "TITLE", "") or "bo-tui"))
 
 
