@@ -230,3 +230,22 @@ async def test_R_LOG_1_arrows_cross_page_edges(tmp_path):
         await pilot.press("up")
         await settle(pilot)
         assert table.start == 0 and table.table.cursor_row == 99
+
+
+async def test_every_export_starts_in_the_one_export_folder_shown_in_the_dialog():
+    from textual.widgets import Input
+
+    from bo_tui.tui.exports import export_folder
+    from bo_tui.tui.widgets.admin_modals import AdminPrompt
+
+    app = make_app(fixed_store("errors-export-folder", staff=0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, AdminPrompt)
+        assert prompt.query_one(Input).value.startswith(str(export_folder()))
+        assert str(export_folder()) in prompt.label

@@ -21,7 +21,8 @@ from bo_tui.core import errorlog as log_core
 from bo_tui.core import rights
 from bo_tui.core.queries import ErrorLogQuery
 
-from ..widgets.admin_modals import AdminConfirm, AdminPrompt, AdminTextView
+from ..exports import ask_export_path
+from ..widgets.admin_modals import AdminPrompt, AdminTextView
 from ..widgets.admin_paged_table import AdminPagedTable, Column
 from .base import BaseModal, BaseScreen
 
@@ -316,36 +317,13 @@ class ErrorLogScreen(BaseScreen):
     # --- export -----------------------------------------------------------------------
 
     def action_export(self) -> None:
-        default = Path.home() / f"bo-tui-error-log-{self.app.now():%Y-%m-%d}.pdf"
-
-        def answered(path: str | None) -> None:
-            if path:
-                target = Path(path).expanduser()
-                if not target.parent.is_dir():
-                    self.notify(
-                        f"No folder {target.parent}", title="Not exported", severity="error"
-                    )
-                    return
-                if target.exists():
-                    self._push(
-                        AdminConfirm(
-                            "Replace the file?",
-                            f"{escape(str(target))} exists. Replace it with this export?",
-                            "Replace",
-                        ),
-                        lambda ok: ok and self._start_export(target),
-                    )
-                    return
-                self._start_export(target)
-
-        self._push(
-            AdminPrompt(
-                "Export the error log to PDF",
-                "File to write",
-                str(default),
-                hint=f"Entries: {self.flt.describe()}, newest first.",
-            ),
-            answered,
+        self._in_modal = True
+        ask_export_path(
+            self,
+            "Export the error log to PDF",
+            f"bo-tui-error-log-{self.app.now():%Y-%m-%d}.pdf",
+            f"Entries: {self.flt.describe()}, newest first.",
+            self._start_export,
         )
 
     def _start_export(self, target: Path) -> None:
