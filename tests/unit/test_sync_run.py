@@ -116,3 +116,12 @@ def test_R_PREF_1_several_preferences_after_one_set(campus, capsys):
     assert main([*db, "preferences", "--json"]) == 0
     prefs = json.loads(capsys.readouterr().out)
     assert prefs["staffHousehold"] is False and prefs["massChangePercent"] == 15
+
+
+def test_R_LOG_1_a_rejected_file_record_names_its_file_once(campus):
+    from bo_tui.core import errorlog
+
+    run_file(campus, [SYNC / "hr_bad.csv"], by="cron")
+    with campus.session() as s:
+        paths = [e.path for e in errorlog.page(s, 0, 50)]
+    assert paths and all(p.startswith("hr_bad.csv line ") for p in paths), paths

@@ -437,7 +437,9 @@ def transfer(
             errors = [FieldError(*e) for e in result[1]]
         item = Rejected(staffNumber=sn, errors=_with_origin(errors, origin))
         rejected.append(item)
-        where = f"{path} {origin.path}".strip() if origin and origin.path else path
+        where = origin.path if origin and origin.path else path
+        if origin and origin.path and not origin.path.startswith(path):  # name it once
+            where = f"{path} {origin.path}".strip()
         first = item.errors[0]
         log.append(
             {
