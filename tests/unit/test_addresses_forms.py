@@ -91,9 +91,9 @@ def components(a: dict) -> dict:
 @st.composite
 def written(draw, a: dict) -> str:
     """One way a person writes the address: its words' spellings, case, periods, spaces and
-    commas drawn independently. A comma is kept before the city after a spelled-out
-    post-directional or a street with no suffix: "Oak St West Raleigh" is as often the city
-    West Raleigh, and "1 Broadway Cape Girardeau" the street Broadway Cape."""
+    commas drawn independently. A comma is kept before the city after a spelled-out or
+    comma-set-off post-directional or a street with no suffix: "Oak St West Raleigh" is as
+    often the city West Raleigh, and "1 Broadway Cape Girardeau" the street Broadway Cape."""
     street, tag = a["street"]
     city, state, z, state_name = a["place"]
     words = [a["number"]]
@@ -106,8 +106,11 @@ def written(draw, a: dict) -> str:
     spelled_direction = False
     if a["direction"] and tag:
         d = draw(st.sampled_from(DIRECTION_SPELLINGS[a["direction"]]))
-        spelled_direction = len(d) > 3
-        words.append(draw(comma) + " " + d)
+        before = draw(comma)
+        # A directional set off by a comma is followed by one ("Oak St, W, Jefferson City"):
+        # "Oak St, W Jefferson City" is the city W Jefferson City.
+        spelled_direction = len(d) > 3 or before == ","
+        words.append(before + " " + d)
     if a["unit"]:
         kind, ident = a["unit"]
         designator = draw(st.sampled_from(UNIT_SPELLINGS[kind]))
@@ -212,6 +215,15 @@ def key(text: str | dict) -> str | None:
         ("100 Main St Apt 4 Bldg 2", "100 Main St Bldg 2 # 4"),
         ("1 Main Street Jacksonville FL 32202", "1 Main St, Jacksonville, FL 32202"),
         ("1600 Pennsylvania Ave NW Washington DC 20500", "1600 Pennsylvania Avenue N.W., Washington, DC 20500"),
+        ("1105 Bolton Rd, NW Atlanta, GA 30331", "1105 Bolton Road NW, Atlanta, GA 30331"),
+        ("401 SW Water St, Unit508", "401 SW Water Street # 508"),
+        ("13021 NW 1st St Apt # 109 Pembroke Pines FL, 33028", "13021 NW 1st Street #109, Pembroke Pines, Florida 33028"),
+        ("84 Social Street Woonsocket, Rhode Island 02895 United States", "84 Social St, Woonsocket, RI 02895"),
+        ("19 Hargrove Grade, Palm Coast FL", "19 Hargrove Grade, Palm Coast, Florida"),
+        ("121 N LaSalle St, 9th Floor, Chicago IL 60602", "121 N LaSalle St Fl 9, Chicago, IL 60602"),
+        ("4450 Camrose Ct Cumming 30041", "4450 Camrose Court, Cumming, 30041"),
+        ("1234 Old Hwy 50 Jefferson City MO 65101", "1234 Old Highway 50, Jefferson City, MO 65101"),
+        ("100 Co Rd 42, Holts Summit, MO 65043", "100 County Road 42 Holts Summit MO 65043"),
     ],
 )  # fmt: skip
 def test_R_ADDR_7_each_form_of_one_address_has_one_key(one, other):
@@ -232,6 +244,11 @@ def test_R_ADDR_7_each_form_of_one_address_has_one_key(one, other):
         ("100 Main St Bldg 2 Apt 5", "100 Main St Bldg 5 Apt 2"),
         ("100 Main St Rear", "100 Main St"),
         ("1234 Route B", "1234 Route C"),
+        (
+            "6426 Bellingham Ave, N. Hollywood, CA 91606",
+            "6426 Bellingham Ave N, Hollywood, CA 91606",
+        ),
+        ("2910 Meadow Glen St Marion IA 52302", "2910 Meadow Glen, Saint Marion, IA 52302"),
     ],
 )
 def test_R_ADDR_7_what_decides_keeps_two_addresses_apart(one, other):

@@ -26,10 +26,16 @@ _WITH_ID = _DESIGNATORS - {
 _STANDALONE = frozenset(k for k, v in data.UNIT_DESIGNATORS_C2.items() if v in data.UNIT_STANDALONE)
 _UNIT_ID = re.compile(r"^(?:[0-9]+(?:-?[A-Z0-9]+)?|[A-Z](?:-?[0-9]+)?)$")
 _GLUED = re.compile(r"^#([0-9]+(?:-?[A-Z0-9]+)?|[A-Z](?:-?[0-9]+)?)$")
+# A designator written onto its number: "UNIT508", "APT4B", "STE200".
+_GLUED_DESIGNATOR = re.compile(
+    r"^("
+    + "|".join(sorted((k for k in data.UNIT_DESIGNATORS_C2 if k.isalpha()), key=len, reverse=True))
+    + r")([0-9]+[A-Z]?)$"
+)
 _ORDINAL = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
 _FLOOR = frozenset(k for k, v in data.UNIT_DESIGNATORS_C2.items() if v == "FL")
 # Words that are never a ZIP's left neighbour: "APT 65101", "BOX 12345" hold a number.
-_NOT_BEFORE_ZIP = _DESIGNATORS | {"BOX", "POB", "#"}
+_NOT_BEFORE_ZIP = _WITH_ID | {"BOX", "POB", "#"}
 # State codes that are also street, unit or name words ("100 Oak Ct", "Elm St NE", "Apt Fl").
 _AMBIGUOUS_STATES = frozenset(
     code
@@ -79,10 +85,39 @@ def _zip_agrees(code: str, zip_: str) -> bool:
     return bool(zip_) and data.ZIP3_STATES.get(zip_[:3]) == code
 
 
-def _zip_can_follow(word: str, zip_: str) -> bool:
+_COUNTRIES = ("UNITED STATES OF AMERICA", "UNITED STATES", "U S A", "USA", "U S", "US")
+
+
+def _strip_country(toks: list[str]) -> None:
+    """ "…, MO 65101, USA": the country ends some addresses (never after a route: "US 63")."""
+    for name in _COUNTRIES:
+        words = name.split()
+        n = len(words)
+        if len(toks) > n + 2 and toks[-n:] == words and not toks[-n - 1].isalpha():
+            del toks[-n:]
+            _strip_commas(toks)
+            return
+        if len(toks) > n + 2 and toks[-n:] == words and toks[-n - 1] == ",":
+            del toks[-n:]
+            _strip_commas(toks)
+            return
+
+
+def _zip_can_follow(toks: list[str], zip_: str) -> bool:
     """Whether a 5-digit number after ``word`` is a ZIP: not after "Apt" or "Box", but after
-    FL when the ZIP is Florida's ("Jacksonville FL 32202")."""
-    return word not in _NOT_BEFORE_ZIP or _zip_agrees(data.STATES.get(word, ""), zip_)
+    FL when the ZIP is Florida's ("Jacksonville FL 32202") or FL ends the city's piece."""
+    word = toks[-1]
+    code = data.STATES.get(word, "")
+    if word not in _NOT_BEFORE_ZIP or _zip_agrees(code, zip_):
+        return True
+    return code == word and _ends_later_piece(toks, 1)  # "…, Tampa FL 12345"
+
+
+def _ends_later_piece(toks: list[str], size: int) -> bool:
+    """Whether the last ``size`` tokens end a comma-separated piece after the first whose word
+    before them is a plain word (a city), not a number or a unit designator."""
+    before = toks[-size - 1]
+    return "," in toks[: -size - 1] and before.isalpha() and before not in _DESIGNATORS
 
 
 def _state_at_end(toks: list[str], zip_: str) -> tuple[str, int]:
@@ -95,7 +130,8 @@ def _state_at_end(toks: list[str], zip_: str) -> tuple[str, int]:
         code = data.STATES.get(name)
         if not code or size > 1 and toks[-1] == code:
             continue  # "Washington DC": the city, then the code
-        after_comma = toks[-size - 1] == ","
+        # After a comma, or ending a later piece ("Hargrove Grade, Palm Coast FL").
+        after_comma = toks[-size - 1] == "," or _ends_later_piece(toks, size)
         # "100 Oak Ct" is Court, "100 Elm St, NE" Northeast: such a code needs its ZIP.
         needs_zip = name == code and (
             code in data.DIRECTIONALS or not after_comma and code in _AMBIGUOUS_STATES
@@ -122,55 +158,75 @@ def _segments(toks: list[str]) -> list[list[str]]:
     return [s for s in out if s]
 
 
-def _leading_unit(seg: list[str]) -> tuple[list[str], list[str]]:
-    """A unit at the start of a comma-separated piece ("APT 5", "#5", "STE # 5", "REAR") and
-    the words after it (a city written without its comma)."""
-    if len(seg) == 1 and seg[0] in _STANDALONE:
-        return seg, []
-    if _GLUED.match(seg[0]):
-        return seg[:1], seg[1:]
-    if seg[0] in _DESIGNATORS and len(seg) >= 2:
-        if _UNIT_ID.match(seg[1]):
-            return seg[:2], seg[2:]
+def _one_leading_unit(seg: list[str]) -> int:
+    """How many tokens of a piece's start are one unit ("APT 5", "#5", "STE # 5", "REAR",
+    "9TH FLOOR", "UNIT508", "C-5"), or 0."""
+    first = seg[0]
+    if first in _STANDALONE and len(seg) == 1 or _GLUED.match(first):
+        return 1
+    if _GLUED_DESIGNATOR.match(first) or len(seg) == 1 and _UNIT_ID.match(first):
+        return 1 if any(c.isdigit() for c in first) else 0
+    if len(seg) >= 2 and _ORDINAL.match(first) and seg[1] in _FLOOR:
+        return 2
+    if first in _DESIGNATORS and len(seg) >= 2:
+        if _UNIT_ID.match(seg[1]) or _GLUED.match(seg[1]):
+            return 2
         if len(seg) >= 3 and seg[1] == "#" and _UNIT_ID.match(seg[2]):
-            return seg[:3], seg[3:]
-        if _GLUED.match(seg[1]):
-            return seg[:2], seg[2:]
-    return [], seg
+            return 3
+    return 0
+
+
+def _leading_unit(seg: list[str]) -> tuple[list[str], list[str]]:
+    """The units at the start of a comma-separated piece ("Apt 5", "9th Floor Room 905") and
+    the words after them (a city written without its comma)."""
+    unit: list[str] = []
+    while seg:
+        n = _one_leading_unit(seg)
+        if not n:
+            break
+        unit, seg = unit + seg[:n], seg[n:]
+    return unit, seg
 
 
 def _leading_directional(seg: list[str]) -> bool:
     """Whether a piece right after the street line starts with its post-directional: alone,
-    abbreviated, or spelled out before a unit ("Oak St, SW", "Oak St, NE Roanoke", "Oak St,
-    North Apt 4"); "Oak St, North Providence" is a city."""
+    before a unit, or a two-letter one before the city ("Oak St, SW", "Oak St, E. Apt 4",
+    "Bolton Rd, NW Atlanta"); "Oak St, N. Hollywood" is the city N Hollywood."""
     if seg[0] not in data.DIRECTIONALS:
         return False
-    return len(seg) == 1 or len(seg[0]) <= 2 or bool(_leading_unit(seg[1:])[0])
+    return len(seg) == 1 or len(seg[0]) == 2 or bool(_leading_unit(seg[1:])[0])
+
+
+def _trailing_unit(street: list[str], after_unit: bool) -> int:
+    """How many tokens at the end of a street line are one unit ("APT 5", "APT # 5", "#5",
+    "2ND FL", "REAR"), or 0."""
+    n = len(street)
+    last = street[-1]
+    if n >= 3 and _GLUED.match(last):
+        return 2 if n >= 4 and street[-2] in _DESIGNATORS else 1
+    if n >= 5 and street[-2] == "#" and street[-3] in _DESIGNATORS:
+        return 3 if _UNIT_ID.match(last) else 0
+    if n < 4:
+        return 0
+    if street[-2] in _DESIGNATORS and _UNIT_ID.match(last):
+        return 2
+    if last in _FLOOR and _ORDINAL.match(street[-2]):
+        return 2
+    ends_street = street[-2] in _SUFFIXES or street[-2] in data.DIRECTIONALS or after_unit
+    return 1 if last in _STANDALONE and ends_street else 0
 
 
 def split_unit(toks: list[str]) -> tuple[list[str], list[str]]:
     """The street tokens and the unit written at their end ("APT 5", "# 5", "#5", "STE # 5",
-    "BLDG 2 APT 5", "REAR", "2ND FL"), so that the tagger reads the street alone: a unit
-    after a street without a suffix ("77 Broadway Apartment 5") is never part of its name."""
+    "BLDG 2 APT 5", "REAR", "2ND FL", "UNIT508"), so that the tagger reads the street alone: a
+    unit after a street without a suffix ("77 Broadway Apartment 5") is never in its name."""
     street, unit = list(toks), []
     for _ in range(3):
-        n = len(street)
-        take = 0
-        if n >= 3 and _GLUED.match(street[-1]):
-            take = 2 if n >= 4 and street[-2] in _DESIGNATORS else 1
-        elif n >= 4 and street[-2] in _DESIGNATORS and _UNIT_ID.match(street[-1]):
-            take = 2
-        elif n >= 5 and street[-2] == "#" and street[-3] in _DESIGNATORS:
-            take = 3 if _UNIT_ID.match(street[-1]) else 0
-        elif n >= 4 and street[-1] in _FLOOR and _ORDINAL.match(street[-2]):
-            take = 2
-        elif (
-            n >= 4
-            and street[-1] in _STANDALONE
-            and (street[-2] in _SUFFIXES or street[-2] in data.DIRECTIONALS or unit)
-        ):
-            take = 1
-        if not take or n - take < 2:
+        glued = _GLUED_DESIGNATOR.match(street[-1])
+        if glued and len(street) >= 3:
+            street[-1:] = glued.groups()  # "UNIT508" → UNIT 508, then read as written apart
+        take = _trailing_unit(street, bool(unit))
+        if not take or len(street) - take < 2:
             break
         unit[:0] = street[-take:]
         street = street[:-take]
@@ -189,37 +245,43 @@ def _street_ends(line: list[str]) -> bool:
 
 
 def _ends_street(words: list[str]) -> bool:
-    """Whether the words can end a street line: a suffix, a route number or a post-directional
-    after one ("Oak St", "County Road 42", "Oak St S")."""
+    """Whether the words end a street line: a common suffix, a route number or a
+    post-directional after one ("Oak St", "County Road 42", "Oak St S"); "Meadow Glen" may go
+    on ("Meadow Glen St Marion" is Meadow Glen St in Marion)."""
     if words[-1] in data.DIRECTIONALS and len(words) >= 4:
         words = words[:-1]
     if words[-1].isdigit():
         return True  # a route number ("County Road 42"); an ordinal ("42nd") is a name
     # A suffix needs a name before it ("1 N Court" is the street Court, no suffix).
     names = [w for w in words[1:-1] if w not in data.DIRECTIONALS]
-    return words[-1] in _SUFFIXES and bool(names)
+    return words[-1] in _COMMON_SUFFIXES and bool(names)
 
 
 # Units without a number that no city starts with (unlike Upper Darby, Front Royal).
 _REAR = frozenset({"REAR", "BSMT", "BASEMENT"})
 
 
+def _unit_ends_at(line: list[str], i: int) -> bool:
+    """Whether a unit ends at token ``i`` ("APT 5", "APT # 5", "# LOT 9", "#5", "REAR")."""
+    word = line[i]
+    if _GLUED.match(word):
+        return True
+    if word in _REAR:
+        return i >= 3 and _ends_street(line[:i])
+    return bool(_UNIT_ID.match(word)) and (line[i - 1] in _WITH_ID or line[i - 1] == "#")
+
+
 def _city_after_marker(line: list[str]) -> int:
-    """Where a city starts after a unit ("# C Des Moines", "Apartment F Mexico", "St Rear
-    Columbia") or after the suffix when it starts with Saint/Mount/Fort ("Ave Ste Genevieve"),
-    or 0."""
+    """Where a city starts after a unit ("# C Des Moines", "Apt # 109 Pembroke Pines", "St
+    Rear Columbia") or after the suffix when it starts with Saint/Mount/Fort ("Ave Ste
+    Genevieve"), or 0."""
     for i in range(len(line) - 2, 1, -1):
         rest = line[i + 1 :]
+        if _unit_ends_at(line, i):
+            return i + 1
         if not all(w.isalpha() for w in rest):
             return 0
-        word = line[i]
-        if _GLUED.match(word) or (
-            word in _WITH_ID and _UNIT_ID.match(line[i + 1]) and len(rest) >= 2
-        ):
-            return i + 1 if _GLUED.match(word) else i + 2
-        if word in _REAR and i >= 3 and _ends_street(line[:i]):
-            return i + 1  # "Main Street Rear Columbia"
-        name_word = word in data.NAME_WORDS and i >= 3 and _ends_street(line[:i])
+        name_word = line[i] in data.NAME_WORDS and i >= 3 and _ends_street(line[:i])
         if name_word and not any(w in _SUFFIXES for w in rest):
             return i
     return 0
@@ -250,6 +312,8 @@ def _city_in_line(line: list[str], state: str, zip_: str, tag: Tagger) -> tuple[
     words = (tagged.get("PlaceName") or "").split()
     if not words or line[-len(words) :] != words or len(line) - len(words) < 2:
         return line, ""
+    if len(line) - len(words) < end < len(line):  # never cut a street before its common suffix
+        words = line[end:]
     street = line[: -len(words)]
     if all(w in data.DIRECTIONALS for w in street[1:]) or street[-1] in _JOINING_WORDS:
         return line, ""  # "395 North Broadway, MO", "1 Avenue of the Americas MO": one street
@@ -284,8 +348,9 @@ def shape_of(text: str, tag: Tagger) -> Shape | None:
     line, directional, unit and city (left to usaddress whole)."""
     toks = text.replace(",", " , ").split()
     _strip_commas(toks)
+    _strip_country(toks)
     zip_ = state = ""
-    if len(toks) >= 3 and _ZIP_TOKEN.match(toks[-1]) and _zip_can_follow(toks[-2], toks[-1]):
+    if len(toks) >= 3 and _ZIP_TOKEN.match(toks[-1]) and _zip_can_follow(toks[:-1], toks[-1]):
         zip_ = toks.pop()[:5]
         _strip_commas(toks)
     state, size = _state_at_end(toks, zip_)
@@ -311,6 +376,10 @@ def shape_of(text: str, tag: Tagger) -> Shape | None:
         city = " ".join(seg)
     if not city and state and len(segs) == 1:
         line, city = _city_in_line(line, state, zip_, tag)
+    elif not city and zip_ and len(segs) == 1 and len(line) >= 4:
+        # "Blvd # 3I Ocean Isle Beach 28469", "Camrose Ct Cumming 30041": read here only.
+        start = _city_after_marker(line) or _common_end(line)
+        line, city = line[:start], " ".join(line[start:])
     return Shape(line, unit, city, state, zip_)
 
 

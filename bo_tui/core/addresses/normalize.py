@@ -159,14 +159,21 @@ def _ordinals(words: list[str]) -> list[str]:
     return out
 
 
+# Words before a highway's name that leave it a highway ("Old Hwy 50", "MO Hwy 179").
+_ROUTE_MODIFIERS = frozenset({"OLD", "NEW", "BUSINESS", "BUS", "ALT"}) | data.STATE_CODES
+
+
 def _highway(words: list[str]) -> list[str]:
-    """A leading highway name followed by its number or letter → the spelled-out Pub 28 form."""
-    for size in (4, 3, 2, 1):
-        if len(words) > size:
-            std = data.HIGHWAY_NAMES.get(" ".join(words[:size]))
-            nxt = words[size]
-            if std and (len(nxt) == 1 or any(c.isdigit() for c in nxt)):
-                return [*std.split(), *words[size:]]
+    """A leading highway name followed by its number or letter → the spelled-out Pub 28 form
+    (also after a modifier: "Old Hwy 50" → OLD HIGHWAY 50)."""
+    starts = (0, 1) if len(words) > 2 and words[0] in _ROUTE_MODIFIERS else (0,)
+    for start in starts:  # "CO RD 42" is County Road 42 before it is Colorado's RD 42
+        for size in (4, 3, 2, 1):
+            if len(words) > start + size:
+                std = data.HIGHWAY_NAMES.get(" ".join(words[start : start + size]))
+                nxt = words[start + size]
+                if std and (len(nxt) == 1 or any(c.isdigit() for c in nxt)):
+                    return [*words[:start], *std.split(), *words[start + size :]]
     return words
 
 

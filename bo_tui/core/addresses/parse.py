@@ -103,9 +103,17 @@ _REPEATED = (
 )
 
 
+_UNIT_WORDS = frozenset(data.UNIT_DESIGNATORS_C2) - {"#"}
+
+
 def _repeated_units(words: list[str]) -> bool:
     """Two units of one kind ("Apt 4 Apt 5", "Unit 4 #5"): which one is meant is unknown."""
-    kinds = [data.UNIT_DESIGNATORS_C2[w] for w in words if w in data.UNIT_DESIGNATORS_C2]
+    kinds = [
+        data.UNIT_DESIGNATORS_C2[w]
+        for i, w in enumerate(words)
+        # '#' right after a designator only decorates it ("Apt # 109")
+        if w in data.UNIT_DESIGNATORS_C2 and not (w == "#" and i and words[i - 1] in _UNIT_WORDS)
+    ]
     kinds = ["APT" if k in data.UNIT_GENERIC else k for k in kinds]
     return len(kinds) != len(set(kinds))
 
