@@ -27,7 +27,7 @@ REQUEST_NEXT: dict[str, frozenset[str]] = {
     CANCELLED: frozenset(),
 }
 NOT_ADMIN = "managing authorized contacts needs the tool right 'User accounts and tool rights'"
-NOT_TECHNICAL = "only the district's authorized technical contact requests updates (R-SUP-6)"
+NOT_TECHNICAL = "only the district's authorized technical contact requests updates"
 NOT_SUPPORT = "only Campus Support does this"
 
 
@@ -91,7 +91,7 @@ def case_actions(case: CaseDetail, who: AccessOut, now: dt.datetime) -> list[Act
     closed = row.status == CLOSED
     waiting = (
         f"case {row.number} was opened on an emergency exception: transition it to an "
-        "authorized contact first (R-SUP-3)"
+        "authorized contact first"
         if row.awaitingTransition
         else ""
     )
@@ -104,7 +104,7 @@ def case_actions(case: CaseDetail, who: AccessOut, now: dt.datetime) -> list[Act
     elif case.reopenUntil is not None and utc(now) > utc(case.reopenUntil):
         reopen = (
             f"case {row.number} was closed on {row.closedAt:%Y-%m-%d}, more than 60 days ago: "
-            "open a new case (R-SUP-8)"
+            "open a new case"
         )
     transition = (
         "" if row.awaitingTransition else f"case {row.number} is not waiting for a transition"

@@ -374,7 +374,7 @@ class SupportScreen(ContactsTab, RequestsTab, SupportBase):
             Field("emergency", "Emergency (the district cannot work)", "check"),
         ]
         if not who.canAct:
-            fields.append(Field("exception", "Open on an emergency exception (R-SUP-3)", "check"))
+            fields.append(Field("exception", "Open on an emergency exception", "check"))
 
         def submit(s: Session, now: dt.datetime, v: dict):
             exception = bool(v.pop("exception", False))

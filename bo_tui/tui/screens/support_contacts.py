@@ -169,7 +169,7 @@ class ContactsTab:
         admin = self.app.login
         self._confirm(
             f"Deactivate {c.name}?",
-            "A deactivated contact cannot submit, comment on, close or reopen cases (R-SUP-4).",
+            "A deactivated contact cannot submit, comment on, close or reopen cases.",
             "Deactivate",
             lambda s, now: sp.deactivate_contact(s, c.username, now, actor=admin),
         )

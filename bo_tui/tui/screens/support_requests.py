@@ -28,7 +28,7 @@ class RequestsTab:
                 else " (version updates need Cloud Choice)."
             )
         else:
-            note = "Only the district's authorized technical contact requests updates (R-SUP-6)."
+            note = "Only the district's authorized technical contact requests updates."
         self.query_one("#requests-status", Static).update(note)
         table = self.query_one("#requests-table", DataTable)
         keep = table.cursor_row
