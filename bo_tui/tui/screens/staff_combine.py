@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from bo_tui.core import persons as persons_core
 from bo_tui.core import rights
-from bo_tui.core.errors import CoreError
+from bo_tui.core.errors import CoreError, NotFound
 from bo_tui.core.persons import PersonSummary
 from bo_tui.core.staff_models import CombinePreview
 
@@ -248,11 +248,21 @@ class CombinePersonModal(BaseModal):
         app = self.app
         try:
             with app.store.session() as s:
+                other = persons_core.person_summary(s, other_id) if other_id else None
                 if base_id is None and number:
                     base = persons_core.person_by_staff_number(s, number)
                 else:
                     base = persons_core.person_summary(s, base_id) if base_id else None
-                other = persons_core.person_summary(s, other_id) if other_id else None
+        except NotFound:
+            # From the report before the commit: the HR staff member is not a Campus person yet.
+            who = f" with {person_line(other)}" if other_id and other is not None else ""
+            app.call_from_thread(
+                self.refuse,
+                f"Staff member {number} is not in Campus yet: the commit creates it. Commit "
+                f"this sync first, then combine it{who} (Staff, 9; or this report's "
+                "Possible duplicates tab, c).",
+            )
+            return
         except CoreError as exc:
             app.call_from_thread(self.refuse, exc.message)
             return
