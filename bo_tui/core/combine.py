@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import Employment, HouseholdMember, Identity, Person, Position, User
 from . import households as hh
+from .change_log import COMBINE, recorded
 from .errors import FieldError, NotFound, RuleViolation
 from .identities import current_identity, staff_key
 from .person_fields import PLAIN
@@ -96,6 +97,7 @@ def preview_combine(session: Session, base_person_id: int, other_person_id: int)
     return preview
 
 
+@recorded(COMBINE, lambda _s, base, other, *_a, **_k: [base, other])
 def combine_persons(session: Session, base_person_id: int, other_person_id: int) -> CombinePreview:
     """Combine Person: apply what ``preview_combine`` lists, then delete the other person."""
     preview = preview_combine(session, base_person_id, other_person_id)

@@ -13,6 +13,7 @@ from ..store.crypto import vault
 from ..store.models import Employment, Person, Position
 from . import addresses
 from . import households as hh
+from .change_log import CONSOLE_EDIT, by_person, by_row, recorded
 from .employments import insert_employments
 from .errors import FieldError, Forbidden, NotFound, RuleViolation
 from .identities import change_names, current_identity, person_ids_for_staff_number, staff_key
@@ -98,6 +99,7 @@ def _result(session: Session, person_id: int, area: str, changed: bool) -> Staff
 # --- Campus UI edits ---------------------------------------------------------------------------
 
 
+@recorded(CONSOLE_EDIT, by_person)
 def campus_edit_demographics(
     session: Session, person_id: int, changes: dict[str, Any]
 ) -> StaffResult:
@@ -169,6 +171,7 @@ def _checked_values(
     return values
 
 
+@recorded(CONSOLE_EDIT, by_person)
 def campus_edit_identity(
     session: Session,
     person_id: int,
@@ -200,6 +203,7 @@ def campus_edit_identity(
     return _result(session, person_id, "identity", changed)
 
 
+@recorded(CONSOLE_EDIT, by_person)
 def campus_add_position(session: Session, person_id: int, position: PositionIn) -> StaffResult:
     require_edit(session, person_id, "positions")
     errors: list[FieldError] = []
@@ -212,6 +216,7 @@ def campus_add_position(session: Session, person_id: int, position: PositionIn) 
     return _result(session, person_id, "positions", True)
 
 
+@recorded(CONSOLE_EDIT, by_row("positions"))
 def campus_end_position(
     session: Session, position_id: int, end_date: dt.date | None
 ) -> StaffResult:
@@ -229,6 +234,7 @@ def campus_end_position(
     return _result(session, person_id, "positions", bool(n))
 
 
+@recorded(CONSOLE_EDIT, by_person)
 def campus_add_employment(
     session: Session, person_id: int, employment: EmploymentIn
 ) -> StaffResult:
@@ -238,6 +244,7 @@ def campus_add_employment(
     return _result(session, person_id, "employment", True)
 
 
+@recorded(CONSOLE_EDIT, by_row("employments"))
 def campus_edit_employment(
     session: Session, employment_id: int, *, hireDate: Any = ..., terminationDate: Any = ...
 ) -> StaffResult:
@@ -258,6 +265,7 @@ def campus_edit_employment(
     return _result(session, person_id, "employment", bool(n))
 
 
+@recorded(CONSOLE_EDIT, by_person)
 def campus_set_household_address(
     session: Session, person_id: int, address: AddressIn, *, today: dt.date | None = None
 ) -> StaffResult:

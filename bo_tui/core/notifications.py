@@ -18,7 +18,8 @@ from .staff_models import StaffResult
 
 HR_STAFF = "HR-Staff"
 HR_SYNC_COMMIT = "HR Sync Commit"
-TYPES = (HR_STAFF, HR_SYNC_COMMIT)
+HR_SYNC_REVERTED = "HR Sync Reverted"  # a committed sync taken back (R-HIST-2)
+TYPES = (HR_STAFF, HR_SYNC_COMMIT, HR_SYNC_REVERTED)
 RECIPIENT_RIGHTS = (rights.DISTRICT_EMPLOYMENT, rights.DISTRICT_ASSIGNMENTS)
 
 

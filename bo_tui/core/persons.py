@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..store.models import Employment, HouseholdMember, Identity, Person, Position
 from . import addresses, locks
 from . import rights as R
+from .change_log import CONSOLE_EDIT, by_person, recorded
 from .combine import combine_persons, preview_combine
 from .errors import FieldError, Forbidden, RuleViolation
 from .identities import STAFF_KEY, person_for_staff_number, staff_key
@@ -297,6 +298,7 @@ def staff_detail(
     )
 
 
+@recorded(CONSOLE_EDIT, by_person)
 def edit_demographics(
     session: Session, person_id: int, changes: dict[str, Any], *, today: dt.date | None = None
 ) -> StaffResult:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import Position, Title
 from . import notifications
+from .change_log import API_CALL, by_staff_number, recorded
 from .errors import FieldError, NotFound, RuleViolation
 from .identities import person_for_staff_number
 from .reference import lookup
@@ -277,6 +278,7 @@ def count_positions(session: Session, person_id: int) -> int:
 # --- the position services of the API ---------------------------------------------------------
 
 
+@recorded(API_CALL, by_staff_number)
 def add_position(session: Session, staff_number: str, position: PositionIn) -> StaffResult:
     """POST …/position (201). Needs school, startDate and title or assignment (R-POS-3); never
     fails as a duplicate (R-POS-6: positions have no id, so an equal one is simply added)."""
@@ -293,6 +295,7 @@ def add_position(session: Session, staff_number: str, position: PositionIn) -> S
     return result
 
 
+@recorded(API_CALL, by_staff_number)
 def update_positions(session: Session, staff_number: str, position: PositionIn) -> int:
     """PUT …/position (R-POS-5): positions matching school + titleCode and/or assignmentCode +
     startDate get the sent endDate; when none do, those matching school + title/assignment +

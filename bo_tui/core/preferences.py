@@ -26,6 +26,7 @@ SWITCHES: dict[str, str] = {
 NUMBERS: dict[str, str] = {
     "massChangePercent": "Mass-change guard: percent of Campus staff (0 turns the guard off)",
     "massChangeMinimum": "Mass-change guard: minimum number of staff members",
+    "historyDays": "Days the change history of staff data is kept (R-HIST-1)",
 }
 _TRUE = {"on", "true", "yes", "1", "y"}
 _FALSE = {"off", "false", "no", "0", "n"}
@@ -41,6 +42,7 @@ class Preferences(BaseModel):
     allowHouseholdAddress: bool = True
     massChangePercent: int = 10
     massChangeMinimum: int = 25
+    historyDays: int = 730
 
 
 _DEFAULTS = Preferences()
@@ -73,6 +75,8 @@ def _parse(name: str, value: Any) -> bool | int:
         raise ValueError("must not be negative")
     if name == "massChangePercent" and number > 100:
         raise ValueError("must be a percent from 0 to 100")
+    if name == "historyDays" and number < 1:
+        raise ValueError("must be at least 1 day")
     return number
 
 
@@ -108,7 +112,9 @@ def set_preferences(session: Session, changes: Mapping[str, Any]) -> Preferences
             parsed[name] = _parse(name, value)
         except ValueError as exc:
             rule = (
-                "R-SYNC-9"
+                "R-HIST-1"
+                if name == "historyDays"
+                else "R-SYNC-9"
                 if name in NUMBERS
                 else ("R-PREF-2" if name == "allowHouseholdAddress" else "R-PREF-1")
             )

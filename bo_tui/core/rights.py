@@ -12,6 +12,7 @@ STAFF_EDIT = "staff_edit"  # edit staff in the Campus UI (within the locks of R-
 COMBINE_PERSON = "combine_person"
 USER_ADMIN = "user_admin"
 SUPPORT_STAFF = "support_staff"  # Campus Support: replies on cases (SPEC section 8)
+HISTORY_READ = "boi_history"  # read the change history of staff data (R-HIST-3)
 
 ALL = {
     BOI_ADMIN: "Business Office Integration administration",
@@ -24,4 +25,5 @@ ALL = {
     COMBINE_PERSON: "Combine Person",
     USER_ADMIN: "User accounts and tool rights",
     SUPPORT_STAFF: "Campus Support staff",
+    HISTORY_READ: "Read the change history",
 }

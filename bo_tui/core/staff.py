@@ -13,6 +13,7 @@ from ..store.crypto import mask_ssn, vault
 from ..store.models import Employment, Identity, Person, Position
 from . import households as hh
 from . import notifications
+from .change_log import API_CALL, by_staff_number, nobody, recorded
 from .employments import apply_employments, insert_employments, list_employments
 from .errors import Conflict, FieldError, NotFound, RuleViolation
 from .identities import (
@@ -127,6 +128,7 @@ def _check_create(
 # numbers compare case-insensitively and trimmed (identities.staff_key).
 
 
+@recorded(API_CALL, nobody, result_person=True)
 def create_staff(
     session: Session, payload: StaffMemberIn, *, today: dt.date | None = None
 ) -> StaffResult:
@@ -183,6 +185,7 @@ def create_staff(
     return result
 
 
+@recorded(API_CALL, by_staff_number)
 def update_staff(
     session: Session, staff_number: str, payload: StaffMemberIn, *, today: dt.date | None = None
 ) -> StaffResult:

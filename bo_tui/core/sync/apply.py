@@ -12,16 +12,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ...store.crypto import vault
+from ...store.models import Person
 from ...store.models.sync import CommitJob, CommitJobItem, SyncStaged
-from .. import errorlog, notifications, staff
+from .. import change_log, errorlog, notifications, staff
 from ..errors import CoreError
-from ..identities import person_ids_for_staff_number
+from ..identities import STAFF_KEY, person_ids_for_staff_number, staff_key
 from ..schemas import parse_staff
 from .states import utcnow
 
 _S = SyncStaged.__table__
 _J = CommitJob.__table__
 _JI = CommitJobItem.__table__
+_P = Person.__table__
 COMMIT_PATH = "/campus/api/businessOfficeIntegration/staffMembers/sync/commit"
 
 # Payload keys of the areas validate compares; every other key is demographic and always sent.
@@ -119,20 +121,42 @@ def apply_batch(
     )
     v = vault()
     done, failed, log = [], [], []
-    for item_id, sn, action, areas in items:
-        try:
-            data = only_areas(_payload(payloads[sn], v), areas)
-            with session.begin_nested():
-                apply(session, sn, data, today=today, action=action)
-            done.append(item_id)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the job
-            msg = failure_message(exc)
-            failed.append((item_id, msg))
-            log.append(_log_entry(job_id, sn, payloads.get(sn), msg, exc))
+    # R-HIST-1: the batch's staff data before and after, its difference logged in this
+    # transaction; the staff services inside record nothing themselves (ACTIVE).
+    before = change_log.snapshot(session, _person_ids(session, numbers))
+    session.info[change_log.ACTIVE] = True
+    try:
+        for item_id, sn, action, areas in items:
+            try:
+                data = only_areas(_payload(payloads[sn], v), areas)
+                with session.begin_nested():
+                    apply(session, sn, data, today=today, action=action)
+                done.append(item_id)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops it
+                msg = failure_message(exc)
+                failed.append((item_id, msg))
+                log.append(_log_entry(job_id, sn, payloads.get(sn), msg, exc))
+    finally:
+        session.info.pop(change_log.ACTIVE, None)
+    by = session.scalar(select(_J.c.submitted_by).where(_J.c.id == job_id))
+    change_log.record(
+        session,
+        before,
+        _person_ids(session, numbers),
+        source=f"sync #{sync_id}",
+        by=by,
+        sync_id=sync_id,
+    )
     _mark(session, job_id, len(items), done, failed)
     if log:
         errorlog.log_errors(session, log)
     return len(items)
+
+
+def _person_ids(session: Session, numbers: list[str]) -> list[int]:
+    """The Campus persons with these staff numbers (case-insensitive, trimmed), one read."""
+    keys = {staff_key(n) for n in numbers}
+    return list(session.scalars(select(_P.c.id).where(STAFF_KEY.in_(keys))))
 
 
 def _log_entry(job_id: int, sn: str, raw: str | None, msg: str, exc: Exception) -> dict:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from ...store.db import Store
 from ...store.models import Person
 from ...store.models.sync import CommitJob, CommitJobItem, SyncHold, SyncRun, SyncStaged, SyncWork
-from .. import notifications
+from .. import change_log, notifications
+from ..preferences import get_preferences
 from . import guard
 from .apply import apply_batch, failure_message
 from .batch_sizes import COMMIT_STAFF
@@ -268,19 +269,25 @@ def run_job(
         sync_id, total, done = job.sync_id, job.total, job.processed
         if job.status == "completed":
             return _status(job)
+        kind = session.scalar(select(SyncRun.kind).where(SyncRun.id == sync_id))
+    batch_fn, finish_fn = apply_batch, finish
+    if kind == "revert":  # R-HIST-2: a revert runs on this machinery, resumable alike
+        from ..history.steps import apply_revert_batch, finish_revert
+
+        batch_fn, finish_fn = apply_revert_batch, finish_revert
     if progress:
         progress(done, total)
     try:
         while True:
             with store.transaction() as session:
-                n = apply_batch(session, job_id, sync_id, batch, today=today, apply=apply)
+                n = batch_fn(session, job_id, sync_id, batch, today=today, apply=apply)
             if not n:
                 break
             done += n
             if progress:
                 progress(min(done, total), total)
         with store.transaction() as session:
-            finish(session, job_id)
+            finish_fn(session, job_id)
     except Exception as exc:
         with store.transaction() as session:
             session.execute(
@@ -305,6 +312,8 @@ def finish(session: Session, job_id: int) -> None:
     synced = select(_S.c.person_id).where(
         _S.c.sync_id == job.sync_id, _S.c.person_id.is_not(None), _S.c.staff_number.not_in(holds)
     )
+    change_log.record_flag(session, synced, sync_id=job.sync_id, by=job.submitted_by)
+    change_log.prune(session, get_preferences(session).historyDays)
     session.execute(
         update(_P).where(_P.c.id.in_(synced), _P.c.hr_managed.is_(False)).values(hr_managed=True)
     )

@@ -268,7 +268,9 @@ def open_run(session: Session, *, lock: bool = False) -> SyncRun | None:
 
 def last_run(session: Session) -> SyncRun | None:
     """The open sync, else the most recent one (committed)."""
-    return open_run(session) or session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
+    # A revert (R-HIST-2) is a run too, but never the sync the wizard and the report show.
+    last = select(SyncRun).where(SyncRun.kind == "sync").order_by(SyncRun.id.desc())
+    return open_run(session) or session.scalars(last).first()
 
 
 # The labels older call sites pass to ``require``, by the action they mean.

@@ -1,11 +1,11 @@
 """All tables of the store, registered on one metadata.
 
 ``campus`` is SPEC section 3; ``integration`` the API side (credentials, tokens, error log,
-notifications, messages); ``sync`` the staged synchronization and commit jobs; ``support`` the
+notifications, messages); ``history`` the change log (R-HIST-1); ``sync`` the staged synchronization and commit jobs; ``support`` the
 authorized contacts, cases and update requests of SPEC section 8.
 """
 
-from . import integration, support, sync  # noqa: F401  (register their tables)
+from . import history, integration, support, sync  # noqa: F401  (register their tables)
 from .base import Base
 from .campus import *  # noqa: F403
 

@@ -46,6 +46,11 @@ class SyncRun(Base):
     campus_staff: Mapped[int] = mapped_column(Integer, default=0)
     guard_confirmed_by: Mapped[str | None] = mapped_column(String(80))
     guard_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # R-HIST-2: a revert is a run of its own (kind "revert", never open) taking back
+    # ``revert_of``; ``source`` names the HR file(s) or "api" for Sync History.
+    kind: Mapped[str] = mapped_column(String(10), default="sync", server_default="sync")
+    revert_of: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(200))
 
 
 class SyncStaged(Base):

@@ -1,0 +1,573 @@
+"""Recording every change to staff data (R-HIST-1): a snapshot of the persons a write touches,
+taken before and after it in the same transaction, and their difference as change-log rows."""
+
+# Why snapshots rather than a hook in every statement: each write path (the staff services, the
+# console edits, Combine Person, the sync commit, a revert) is recorded by one wrapper, and the
+# rows carry the table, row id and raw values a revert (R-HIST-2) needs. A sync commit takes one
+# snapshot per batch of staff members (a handful of set-based reads), never one per person.
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Date, and_, delete, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from ..store.crypto import mask_ssn, vault
+from ..store.models import (
+    Address,
+    Employment,
+    Household,
+    HouseholdLocation,
+    HouseholdMember,
+    Identity,
+    Person,
+    Position,
+    School,
+)
+from ..store.models.history import ChangeLog
+
+CL = ChangeLog.__table__
+ACTIVE = "bo_tui.history.active"  # session.info: an outer recorder covers nested writes
+BY = "bo_tui.history.by"  # session.info: who acts, when the adapter knows better than the default
+API_CALL, CONSOLE_EDIT, COMBINE = "API call", "console edit", "Combine Person"
+CHUNK = 500  # ids per IN list
+
+# table -> (area, {column: field}); person_id/household_id link rows to their staff member.
+TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "persons": (
+        "demographics",
+        {
+            "staff_number": "staffNumber",
+            "student_number": "studentNumber",
+            "ssn": "ssn",
+            "birth_date": "birthDate",
+            "gender": "gender",
+            "work_phone": "workPhone",
+            "cell_phone": "cellPhone",
+            "other_phone": "otherPhone",
+            "work_email": "workEmail",
+            "personal_email": "personalEmail",
+            "hr_managed": "hrManaged",
+        },
+    ),
+    "households": ("household", {"name": "householdName", "staff_household": "staffHousehold"}),
+    "identities": (
+        "identity",
+        {
+            "person_id": "person",
+            "last_name": "lastName",
+            "first_name": "firstName",
+            "middle_name": "middleName",
+            "start_date": "startDate",
+            "end_date": "endDate",
+            "is_current": "current",
+        },
+    ),
+    "employments": (
+        "employment",
+        {"person_id": "person", "hire_date": "hireDate", "termination_date": "terminationDate"},
+    ),
+    "positions": (
+        "position",
+        {
+            "person_id": "person",
+            "school_id": "school",
+            "assignment_code": "assignmentCode",
+            "title_code": "titleCode",
+            "start_date": "startDate",
+            "end_date": "endDate",
+            "linked": "linked",
+        },
+    ),
+    "household_members": (
+        "household",
+        {
+            "household_id": "household",
+            "person_id": "person",
+            "start_date": "memberStart",
+            "end_date": "memberEnd",
+        },
+    ),
+    "household_locations": (
+        "address",
+        {
+            "household_id": "household",
+            "address_id": "address",
+            "mailing": "mailing",
+            "physical": "physical",
+            "start_date": "addressStart",
+            "end_date": "addressEnd",
+        },
+    ),
+}
+MODELS = {
+    "persons": Person,
+    "households": Household,
+    "identities": Identity,
+    "employments": Employment,
+    "positions": Position,
+    "household_members": HouseholdMember,
+    "household_locations": HouseholdLocation,
+}
+ORDER = list(TABLES)  # parents first: the order rows are put back in, reversed to remove them
+_ADDED, _REMOVED = "added", "removed"
+
+
+def enc(value: Any) -> str:
+    """A stored value as the log keeps it (JSON; dates in ISO form)."""
+    return json.dumps(value, default=lambda v: v.isoformat(), separators=(",", ":"))
+
+
+def dec(table: str, col: str, raw: str | None) -> Any:
+    """``enc``'s inverse, typed by the table's column (dates back to dates)."""
+    value = None if raw is None else json.loads(raw)
+    column = MODELS[table].__table__.c.get(col)
+    if value is not None and column is not None and isinstance(column.type, Date):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def dec_row(table: str, raw: str) -> dict[str, Any]:
+    return {k: dec(table, k, enc(v)) for k, v in json.loads(raw).items()}
+
+
+# --- snapshots ---------------------------------------------------------------------------------
+
+
+class Snapshot:
+    """The staff data of some persons: ``rows[(table, id)] = (person_id, {column: value})``.
+    The SSN is one value, ``[ciphertext, hash]``, compared by its hash."""
+
+    __slots__ = ("rows", "households")
+
+    def __init__(self):
+        self.rows: dict[tuple[str, int], tuple[int, dict[str, Any]]] = {}
+        self.households: dict[int, int] = {}  # household id -> the staff member it belongs to
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ids = sorted(set(ids))
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def _read(session: Session, table: str, where_col: str, ids: list[int]):
+    t = MODELS[table].__table__
+    cols = [t.c.id] + [t.c[c] for c in TABLES[table][1] if c != "ssn"]
+    if table == "persons":
+        cols += [t.c.ssn_enc, t.c.ssn_hash]
+    return session.connection().execute(select(*cols).where(t.c[where_col].in_(ids))).mappings()
+
+
+def snapshot(
+    session: Session, person_ids: Iterable[int], households: Iterable[int] = ()
+) -> Snapshot:
+    """What the persons hold now: person rows, identities, employments, positions, household
+    memberships, and those households with their locations (plus ``households`` by id, so a
+    membership ended or removed by the write still shows its household after it)."""
+    snap = Snapshot()
+    pids = sorted(set(person_ids))
+    for chunk in _chunks(pids):
+        for r in _read(session, "persons", "id", chunk):
+            values = {c: r[c] for c in TABLES["persons"][1] if c != "ssn"}
+            values["ssn"] = [r["ssn_enc"], r["ssn_hash"]] if r["ssn_hash"] else None
+            snap.rows[("persons", r["id"])] = (r["id"], values)
+        for table in ("identities", "employments", "positions", "household_members"):
+            for r in _read(session, table, "person_id", chunk):
+                values = {c: r[c] for c in TABLES[table][1]}
+                snap.rows[(table, r["id"])] = (r["person_id"], values)
+                if table == "household_members":
+                    snap.households.setdefault(r["household_id"], r["person_id"])
+    for hid, pid in dict(households).items():
+        snap.households.setdefault(hid, pid)
+    for chunk in _chunks(snap.households):
+        for r in _read(session, "households", "id", chunk):
+            values = {c: r[c] for c in TABLES["households"][1]}
+            snap.rows[("households", r["id"])] = (snap.households[r["id"]], values)
+        for r in _read(session, "household_locations", "household_id", chunk):
+            values = {c: r[c] for c in TABLES["household_locations"][1]}
+            snap.rows[("household_locations", r["id"])] = (
+                snap.households[r["household_id"]],
+                values,
+            )
+    return snap
+
+
+# --- differences as change rows ----------------------------------------------------------------
+
+
+class _Labels:
+    """Readable forms of ids and SSNs, read once per recording."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._schools: dict[int, str] | None = None
+        self._addresses: dict[int, str] = {}
+
+    def school(self, sid: int | None) -> str | None:
+        if sid is None:
+            return None
+        if self._schools is None:
+            s = School.__table__
+            self._schools = dict(self.session.execute(select(s.c.id, s.c.school_number)).all())
+        return self._schools.get(sid, str(sid))
+
+    def load_addresses(self, ids: set[int]) -> None:
+        a = Address.__table__
+        for chunk in _chunks(ids - self._addresses.keys()):
+            for r in self.session.execute(select(a).where(a.c.id.in_(chunk))).mappings():
+                self._addresses[r["id"]] = address_label(r)
+
+    def address(self, aid: int | None) -> str | None:
+        return None if aid is None else self._addresses.get(aid, f"address {aid}")
+
+    def value(self, col: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if col == "ssn":
+            try:
+                return mask_ssn(vault().decrypt(value[0]))
+            except Exception:  # a key that changed: say so, never the ciphertext
+                return "***-**-????"
+        if col == "school_id":
+            return self.school(value)
+        if col == "address_id":
+            return self.address(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+
+def address_label(r) -> str:
+    if r["post_office_box"]:
+        street = f"PO Box {r['number'] or ''}".strip()
+    else:
+        parts = (r["number"], r["prefix"], r["street"], r["tag"], r["direction"])
+        street = " ".join(p for p in parts if p)
+        if r["apt"]:
+            street += f" #{r['apt']}"
+    place = " ".join(p for p in (r["state"], r["zip"]) if p)
+    return ", ".join(p for p in (street, r["city"], place) if p)
+
+
+def row_label(labels: _Labels, table: str, values: dict[str, Any]) -> str:
+    """One line for an added or removed row."""
+    v = labels.value
+    if table == "persons":
+        return f"staff member {values.get('staff_number') or '(no staff number)'}"
+    if table == "identities":
+        middle = f" {values['middle_name']}" if values.get("middle_name") else ""
+        since = v("start_date", values.get("start_date")) or "—"
+        return f"{values.get('last_name')}, {values.get('first_name')}{middle} (from {since})"
+    if table == "employments":
+        return (
+            f"hire {v('hire_date', values.get('hire_date')) or '—'}, "
+            f"termination {v('termination_date', values.get('termination_date')) or '—'}"
+        )
+    if table == "positions":
+        codes = ", ".join(
+            f"{k} {values[c]}"
+            for k, c in (("title", "title_code"), ("assignment", "assignment_code"))
+            if values.get(c)
+        )
+        return (
+            f"school {labels.school(values.get('school_id'))}, {codes}, "
+            f"{v('start_date', values.get('start_date')) or '—'}–"
+            f"{v('end_date', values.get('end_date')) or ''}"
+        )
+    if table == "households":
+        return f"household {values.get('name')}"
+    if table == "household_members":
+        return f"member of household {values.get('household_id')}"
+    return f"{labels.address(values.get('address_id'))} (from {values.get('start_date') or '—'})"
+
+
+def _same(col: str, a: Any, b: Any) -> bool:
+    if col == "ssn":
+        return (a[1] if a else None) == (b[1] if b else None)
+    return a == b
+
+
+def _raw_row(values: dict[str, Any]) -> str:
+    return enc(values)
+
+
+def diff(session: Session, before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
+    """The change rows (without source, time and who) from ``before`` to ``after``."""
+    labels = _Labels(session)
+    addresses = {
+        vals.get("address_id")
+        for snap in (before, after)
+        for (t, _i), (_p, vals) in snap.rows.items()
+        if t == "household_locations"
+    }
+    labels.load_addresses({a for a in addresses if a is not None})
+    numbers = {
+        pid: vals.get("staff_number")
+        for snap in (before, after)
+        for (t, _i), (pid, vals) in snap.rows.items()
+        if t == "persons"
+    }
+    out: list[dict[str, Any]] = []
+    for key in sorted(
+        before.rows.keys() | after.rows.keys(), key=lambda k: (ORDER.index(k[0]), k[1])
+    ):
+        table, row_id = key
+        area, fields = TABLES[table]
+        old, new = before.rows.get(key), after.rows.get(key)
+        pid = (new or old)[0]
+        base = {
+            "person_id": pid,
+            "staff_number": numbers.get(pid),
+            "area": area,
+            "tbl": table,
+            "row_id": row_id,
+        }
+        if old is None or new is None:
+            values = (new or old)[1]
+            added = old is None
+            label = row_label(labels, table, values)
+            out.append(
+                {
+                    **base,
+                    "field": _ADDED if added else _REMOVED,
+                    "before": None if added else label,
+                    "after": label if added else None,
+                    "op": "i" if added else "d",
+                    "col": None,
+                    "old_raw": None if added else _raw_row(values),
+                    "new_raw": _raw_row(values) if added else None,
+                }
+            )
+            continue
+        for col, field in fields.items():
+            a, b = old[1].get(col), new[1].get(col)
+            if _same(col, a, b):
+                continue
+            out.append(
+                {
+                    **base,
+                    "field": field,
+                    "before": labels.value(col, a),
+                    "after": labels.value(col, b),
+                    "op": "u",
+                    "col": col,
+                    "old_raw": enc(a),
+                    "new_raw": enc(b),
+                }
+            )
+    return out
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def write(
+    session: Session,
+    rows: list[dict[str, Any]],
+    *,
+    source: str,
+    by: str | None,
+    sync_id: int | None = None,
+    revert_of: int | None = None,
+) -> int:
+    """Insert the change rows in the caller's transaction (R-HIST-1: with the change itself)."""
+    if not rows:
+        return 0
+    at = now()
+    common = {"at": at, "source": source, "by": by, "sync_id": sync_id, "revert_of": revert_of}
+    session.connection().execute(insert(CL), [{**common, **r} for r in rows])
+    return len(rows)
+
+
+def record(
+    session: Session,
+    before: Snapshot,
+    person_ids: Iterable[int],
+    *,
+    source: str,
+    by: str | None,
+    sync_id: int | None = None,
+    revert_of: int | None = None,
+) -> int:
+    """Snapshot ``person_ids`` again and write what changed since ``before``."""
+    after = snapshot(session, person_ids, before.households)
+    return write(
+        session,
+        diff(session, before, after),
+        source=source,
+        by=by,
+        sync_id=sync_id,
+        revert_of=revert_of,
+    )
+
+
+def acting(session: Session, default: str | None) -> str | None:
+    return session.info.get(BY) or default
+
+
+def _login() -> str:
+    from .users import os_login
+
+    return os_login()
+
+
+def recorded(
+    source: str,
+    persons: Callable[..., Iterable[int]],
+    *,
+    result_person: bool = False,
+) -> Callable:
+    """Record a write service's changes (R-HIST-1). ``persons(session, *args, **kw)`` names the
+    persons it may change; ``result_person``: also the result's ``personId`` (a create). Inside
+    another recorder (a sync batch, an edit form made of two edits) it records nothing itself."""
+
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def inner(session: Session, *args, **kw):
+            if session.info.get(ACTIVE):
+                return fn(session, *args, **kw)
+            pids = set(persons(session, *args, **kw))
+            before = snapshot(session, pids)
+            session.info[ACTIVE] = True
+            try:
+                out = fn(session, *args, **kw)
+            finally:
+                session.info.pop(ACTIVE, None)
+            if result_person and getattr(out, "personId", None) is not None:
+                pids.add(out.personId)
+            by = acting(session, "HR system (API)" if source == API_CALL else _login())
+            record(session, before, pids, source=source, by=by)
+            return out
+
+        return inner
+
+    return wrap
+
+
+def by_staff_number(session: Session, staff_number: str, *_a, **_k) -> list[int]:
+    from .identities import person_ids_for_staff_number
+
+    return person_ids_for_staff_number(session, staff_number) if staff_number else []
+
+
+def by_person(_session: Session, person_id: int, *_a, **_k) -> list[int]:
+    return [person_id]
+
+
+def by_row(table: str) -> Callable[..., list[int]]:
+    t = MODELS[table].__table__
+
+    def find(session: Session, row_id: int, *_a, **_k) -> list[int]:
+        pid = session.scalar(select(t.c.person_id).where(t.c.id == row_id))
+        return [] if pid is None else [pid]
+
+    return find
+
+
+def nobody(*_a, **_k) -> list[int]:
+    return []
+
+
+def record_flag(
+    session: Session,
+    person_ids,
+    *,
+    sync_id: int,
+    by: str | None,
+    value: bool = True,
+    source: str | None = None,
+    revert_of: int | None = None,
+) -> None:
+    """The commit's last step sets HR-managed on every synced staff member at once (R-SYNC-7):
+    logged with one INSERT … SELECT, before that UPDATE runs (``person_ids`` a subquery)."""
+    p = Person.__table__
+    cols = [
+        "at",
+        "source",
+        "sync_id",
+        "revert_of",
+        "person_id",
+        "staff_number",
+        "area",
+        "field",
+        "before",
+        "after",
+        "by",
+        "tbl",
+        "row_id",
+        "op",
+        "col",
+        "old_raw",
+        "new_raw",
+    ]
+    yes, no = ("yes", "no") if value else ("no", "yes")
+    sel = select(
+        literal(now()),
+        literal(source or f"sync #{sync_id}"),
+        literal(sync_id),
+        literal(revert_of),
+        p.c.id,
+        p.c.staff_number,
+        literal("demographics"),
+        literal("hrManaged"),
+        literal(no),
+        literal(yes),
+        literal(by),
+        literal("persons"),
+        p.c.id,
+        literal("u"),
+        literal("hr_managed"),
+        literal(enc(not value)),
+        literal(enc(value)),
+    ).where(p.c.id.in_(person_ids), p.c.hr_managed.is_(not value))
+    session.execute(insert(CL).from_select(cols, sel))
+
+
+def prune(session: Session, days: int) -> int:
+    """Forget change rows older than ``days`` (the ``historyDays`` preference, R-HIST-1)."""
+    cutoff = now() - dt.timedelta(days=days)
+    return session.execute(delete(CL).where(CL.c.at < cutoff)).rowcount or 0
+
+
+def later_changes(session: Session, person_id: int, after_id: int, sync_id: int) -> int:
+    """How many changes another source made to the person after the change ``after_id``."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(CL)
+            .where(
+                and_(
+                    CL.c.person_id == person_id,
+                    CL.c.id > after_id,
+                    CL.c.sync_id.is_distinct_from(sync_id),
+                )
+            )
+        )
+        or 0
+    )
+
+
+__all__ = [
+    "ACTIVE",
+    "API_CALL",
+    "BY",
+    "COMBINE",
+    "CONSOLE_EDIT",
+    "Snapshot",
+    "diff",
+    "prune",
+    "record",
+    "record_flag",
+    "recorded",
+    "snapshot",
+    "write",
+]
