@@ -48,7 +48,7 @@ class HomeScreen(BaseScreen):
                     "HR export file to synchronize.",
                     id="demo-text",
                 )
-                yield Button("Load demo district  [d]", id="demo-load", variant="primary")
+                yield Button("Load demo district (d)", id="demo-load", variant="primary")
                 yield ProgressBar(total=100, show_eta=False, id="demo-progress")
                 yield Static("", id="demo-status")
             with Horizontal(id="home-cards"):
@@ -123,7 +123,7 @@ class HomeScreen(BaseScreen):
         self._show_errors(ov.recent_errors)
         demo_file = demo_hr_file(app.data_dir)
         self.query_one("#home-demo-file", Static).update(
-            f"[dim]Demo HR export:[/dim] {escape(str(demo_file))}  [dim](3, then f)[/dim]"
+            f"[dim]Demo HR export:[/dim] {escape(str(demo_file))}\n[dim]  3, s starts a sync; the file is in its file box: f, Enter sends it[/dim]"
             if demo_file
             else ""
         )

@@ -58,7 +58,7 @@ CORE_ACTION = {
 # How the "what now" line names a step the core offers (reads first, then writes).
 WHAT_NOW = {
     "check": "Check Campus data",
-    "transfer": "the path of an HR file (JSON or CSV) below, then Enter; or let the HR "
+    "transfer": "the HR file (JSON or CSV) in the box below, Enter sends it; or let the HR "
     "system call the API",
     "end": "End Transfer once the data arrived",
     "validate": "Validate: compare the HR staff with Campus",
