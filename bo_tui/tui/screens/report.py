@@ -189,7 +189,8 @@ class ReportScreen(BaseScreen):
             and self.info.validatedAt == info.validatedAt
         )
         self.info = info
-        self.progress = progress
+        if not same or not self._stale(progress):
+            self.progress = progress
         self.holds.clear()
         self.holds.update(held)
         summary = info.summary
@@ -347,9 +348,21 @@ class ReportScreen(BaseScreen):
             app.call_from_thread(self._show_progress, progress)
 
     def _show_progress(self, progress: sync_core.ReviewProgress) -> None:
-        if self.info and self.info.syncId == progress.syncId:
+        if self.info and self.info.syncId == progress.syncId and not self._stale(progress):
             self.progress = progress
             self._update_head()
+
+    def _stale(self, progress: sync_core.ReviewProgress | None) -> bool:
+        """A read of the count that a later write has overtaken (the store's count only grows
+        for a report): a reload and the review writer may answer out of order."""
+        old = self.progress
+        return bool(
+            old
+            and progress
+            and old.syncId == progress.syncId
+            and old.total == progress.total
+            and old.reviewed > progress.reviewed
+        )
 
     def on_big_table_mark_toggled(self, message: BigTable.MarkToggled) -> None:
         if not self.can(rights.BOI_ADMIN):

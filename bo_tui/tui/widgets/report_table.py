@@ -31,6 +31,8 @@ SHORT_TITLES = {
     "campusDuplicateStaffNumbers": "Duplicate numbers",
     "campusNoStaffNumber": "No staff number",
     "possibleDuplicates": "Possible duplicates",
+    "willNotCommit": "Will not commit",
+    "hrDuplicateStaffNumbers": "HR duplicates",
 }
 
 SYSTEM = col("system", 6)
@@ -199,6 +201,32 @@ def _possible_duplicate(d: dict) -> Row:
     )
 
 
+def _flat(cols: list[Column]) -> Callable[[dict], Row]:
+    """A row that is one line as the core wrote it (R-SYNC-12's reasons, a file's duplicates)."""
+
+    def cell(value) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, list):
+            return ", ".join(_s(v) for v in value)
+        return _s(value)
+
+    def to_row(d: dict) -> Row:
+        return Row(d.get("staffNumber"), (tuple(cell(d.get(c.key)) for c in cols),), frozenset(), d)
+
+    return to_row
+
+
+REFUSED_COLS = [STAFF, col("lastName", 12), col("firstName", 10), col("reason", 70, "Why")]
+HR_DUPLICATE_COLS = [
+    STAFF,
+    col("file", 20, "File"),
+    col("copies", 6, "Copies"),
+    col("lines", 24, "Lines"),
+    col("differ", 6, "Differ"),
+    col("keptLine", 11, "Staged line"),
+]
+
 VIEWS: dict[str, CategoryView] = {
     v.category: v
     for v in (
@@ -247,6 +275,15 @@ VIEWS: dict[str, CategoryView] = {
         ),
         CategoryView(
             "possibleDuplicates", DUPLICATE_COLS, 2, 2, _possible_duplicate, has_changes=False
+        ),
+        CategoryView("willNotCommit", REFUSED_COLS, 1, 1, _flat(REFUSED_COLS), has_changes=False),
+        CategoryView(
+            "hrDuplicateStaffNumbers",
+            HR_DUPLICATE_COLS,
+            1,
+            1,
+            _flat(HR_DUPLICATE_COLS),
+            has_changes=False,
         ),
     )
 }
