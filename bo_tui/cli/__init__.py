@@ -24,6 +24,7 @@ from .common import (
     print_json,
     progress_line,
 )
+from .history import add_parsers as add_history_parsers
 from .sync import add_parsers as add_sync_parsers
 
 # --- commands ---------------------------------------------------------------------------
@@ -335,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=cmd_preferences)
 
     add_sync_parsers(sub)
+    add_history_parsers(sub)
 
     k = sub.add_parser("key", help="the data key that encrypts SSNs and the client secret")
     ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)

@@ -9,6 +9,7 @@ import sys
 from ..core.fields import LABELS
 from ..core.sync.export import SUMMARY_LABELS
 from .common import EXIT_DATA, EXIT_OK, UsageError, open_store, print_json, progress_line
+from .history import add_sync_parsers as add_history_parsers
 
 
 def who() -> str:
@@ -320,3 +321,4 @@ def add_parsers(sub) -> None:
     steps.add_parser("restart", help="back to transferring, staged data discarded").set_defaults(
         func=cmd_sync_restart
     )
+    add_history_parsers(steps)  # sync history, show, revert (R-HIST-1..3)
