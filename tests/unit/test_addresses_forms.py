@@ -224,6 +224,8 @@ def key(text: str | dict) -> str | None:
         ("4450 Camrose Ct Cumming 30041", "4450 Camrose Court, Cumming, 30041"),
         ("1234 Old Hwy 50 Jefferson City MO 65101", "1234 Old Highway 50, Jefferson City, MO 65101"),
         ("100 Co Rd 42, Holts Summit, MO 65043", "100 County Road 42 Holts Summit MO 65043"),
+        ("7529 E County Road MM Janesville WI 53546", "7529 E Co Rd MM, Janesville, WI 53546"),
+        ("44 Main St, Mountlake Terrace, WA 98043", "44 Main Street Mountlake Terrace WA 98043"),
     ],
 )  # fmt: skip
 def test_R_ADDR_7_each_form_of_one_address_has_one_key(one, other):

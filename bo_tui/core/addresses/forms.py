@@ -33,6 +33,7 @@ _GLUED_DESIGNATOR = re.compile(
     + r")([0-9]+[A-Z]?)$"
 )
 _ORDINAL = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
+_ROUTE_ID = re.compile(r"^(?:[0-9]+[A-Z]?|[A-Z]{1,2})$")  # "42", "61A", "B", "MM"
 _FLOOR = frozenset(k for k, v in data.UNIT_DESIGNATORS_C2.items() if v == "FL")
 # Words that are never a ZIP's left neighbour: "APT 65101", "BOX 12345" hold a number.
 _NOT_BEFORE_ZIP = _WITH_ID | {"BOX", "POB", "#"}
@@ -45,7 +46,7 @@ _AMBIGUOUS_STATES = frozenset(
     or code in data.UNIT_DESIGNATORS_C2
     or code in data.HIGHWAY_NAMES
     or code in data.NAME_WORDS
-) | {"IN", "OR", "ME", "DE", "LA", "OK", "HI", "CO", "AS", "PA", "MA", "ID", "OH", "AL"}
+) | {"IN", "OR", "ME", "DE", "LA", "CO", "AS"}  # English, Spanish and County words
 _SUFFIXES = data.STREET_SUFFIX_C1
 # The suffixes that end most streets: after one of them, a rarer suffix word starts the city
 # ("Forest Hill Avenue Cape Girardeau").
@@ -308,6 +309,7 @@ def _city_in_line(line: list[str], state: str, zip_: str, tag: Tagger) -> tuple[
     try:
         tagged, _ = tag(" ".join([*line, state, zip_]).strip())
     except Exception:  # usaddress refuses some lines (repeated labels)
+        end = _common_end(line, deferred=True)
         return line[:end], " ".join(line[end:])
     words = (tagged.get("PlaceName") or "").split()
     if not words or line[-len(words) :] != words or len(line) - len(words) < 2:
@@ -319,27 +321,41 @@ def _city_in_line(line: list[str], state: str, zip_: str, tag: Tagger) -> tuple[
         return line, ""  # "395 North Broadway, MO", "1 Avenue of the Americas MO": one street
     if len(words) > 1 and len(words[0]) <= 2 and words[0] in data.DIRECTIONALS:
         street.append(words.pop(0))  # "Lane St E Lake Ozark": an abbreviation is no city's
-    end = _common_end(street)
+    end = _common_end(street, deferred=True)
     if end < len(street):  # "Forest Hill Ave | Cape Girardeau", "Main St W | Cape Girardeau"
         street, words = street[:end], [*street[end:], *words]
     return street, " ".join(words)
 
 
-def _common_end(street: list[str]) -> int:
-    """Where the street ends if a common suffix (and a directional) is followed by plain words
-    that usaddress took for the street's, len(street) otherwise."""
+def _route_id_end(street: list[str], i: int) -> int:
+    """After a route's name ending at ``i`` ("County Road", "FM", "Hwy"), the index after its
+    id ("42", "MM", "B"), or 0."""
+    if i + 1 >= len(street) or not _ROUTE_ID.match(street[i + 1]):
+        return 0
+    names = (" ".join(street[j : i + 1]) for j in range(max(1, i - 3), i + 1))
+    return i + 2 if any(name in data.HIGHWAY_NAMES for name in names) else 0
+
+
+def _common_end(street: list[str], *, deferred: bool = False) -> int:
+    """Where the street ends when a common suffix or a route's id (and a post-directional) is
+    followed by plain words, len(street) otherwise; ``deferred``: also when a directional
+    and words follow the suffix, which only usaddress can tell apart ("15th Street West
+    Dickinson" against "Spencer Dr West Palm Beach")."""
     for i in range(len(street) - 1, 1, -1):
-        if street[i] in _COMMON_SUFFIXES:
-            if all(w in data.DIRECTIONALS for w in street[1:i]):
-                break  # "1 N Avenue of the Americas": a suffix needs a name before it
-            after = street[i + 1] if i + 1 < len(street) else ""
-            if len(after) > 2 and after in data.DIRECTIONALS and i + 2 < len(street):
-                break  # "Main Street North Little Rock": usaddress knows cities better
-            end = i + 1 + (after in data.DIRECTIONALS)
-            rest = street[end:]
-            if rest and all(w.isalpha() and w not in _DESIGNATORS for w in rest):
-                return end
-            break
+        end = _route_id_end(street, i)
+        if not end and street[i] not in _COMMON_SUFFIXES:
+            continue
+        if all(w in data.DIRECTIONALS for w in street[1:i]):
+            break  # "1 N Avenue of the Americas": a suffix needs a name before it
+        end = end or i + 1
+        if end < len(street) and street[end] in data.DIRECTIONALS:
+            if not deferred and end + 1 < len(street):
+                break
+            end += 1
+        rest = street[end:]
+        if rest and all(w.isalpha() and w not in _DESIGNATORS for w in rest):
+            return end
+        break
     return len(street)
 
 
@@ -378,7 +394,7 @@ def shape_of(text: str, tag: Tagger) -> Shape | None:
         line, city = _city_in_line(line, state, zip_, tag)
     elif not city and zip_ and len(segs) == 1 and len(line) >= 4:
         # "Blvd # 3I Ocean Isle Beach 28469", "Camrose Ct Cumming 30041": read here only.
-        start = _city_after_marker(line) or _common_end(line)
+        start = _city_after_marker(line) or _common_end(line, deferred=True)
         line, city = line[:start], " ".join(line[start:])
     return Shape(line, unit, city, state, zip_)
 

@@ -172,7 +172,7 @@ def _highway(words: list[str]) -> list[str]:
             if len(words) > start + size:
                 std = data.HIGHWAY_NAMES.get(" ".join(words[start : start + size]))
                 nxt = words[start + size]
-                if std and (len(nxt) == 1 or any(c.isdigit() for c in nxt)):
+                if std and (len(nxt) <= 2 or any(c.isdigit() for c in nxt)):
                     return [*words[:start], *std.split(), *words[start + size :]]
     return words
 

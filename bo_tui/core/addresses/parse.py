@@ -357,8 +357,8 @@ def _route_tag(street: list[str]) -> dict[str, str] | None:
     if len(rest) >= 3 and rest[-1] in _FAST_DIRS:
         tagged["StreetNamePostDirectional"] = rest.pop()
     route_id = rest[-1]
-    if not (len(route_id) == 1 and route_id.isalpha() or route_id.isdigit()):
-        return None
+    if not (len(route_id) <= 2 and route_id.isalpha() or route_id.isdigit()):
+        return None  # "Rt B", "County Road MM", "Hwy 50"
     if " ".join(rest[:-1]) not in data.HIGHWAY_NAMES:
         return None
     tagged["StreetName"] = " ".join(rest)
