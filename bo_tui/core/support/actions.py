@@ -53,8 +53,21 @@ def contact_actions(who: AccessOut | None, contact: ContactOut | None) -> list[A
         _act("add_contact", "Add a contact", "a", admin, "R-SUP-1", forbidden=bool(admin)),
         _act("edit_contact", "Edit the contact", "e", _first(admin, none), "R-SUP-7"),
         _act("remove_contact", "Remove the contact", "d", _first(admin, none), "R-SUP-1"),
-        _act("deactivate", "Deactivate the contact", "x", _first(admin, none, active), "R-SUP-4"),
-        _act("reactivate", "Reactivate the contact", "v", _first(admin, none, can_reactivate)),
+        _act(
+            "deactivate",
+            "Deactivate the contact",
+            "x",
+            _first(admin, none, active),
+            "R-SUP-4",
+            offered=contact is None or not contact.deactivated,
+        ),
+        _act(
+            "reactivate",
+            "Reactivate the contact",
+            "v",
+            _first(admin, none, can_reactivate),
+            offered=contact is not None and (contact.deactivated or contact.flagged),
+        ),
     ]
 
 

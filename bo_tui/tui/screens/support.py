@@ -46,7 +46,7 @@ _PRI = {"Medium": "Med", "Critical": "Crit"}
 class SupportScreen(ContactsTab, RequestsTab, SupportBase):
     TITLE = "Support"
     BINDINGS = [
-        Binding("t", "next_tab", "Next tab", id="support.next_tab"),
+        Binding("t", "next_tab", "Tab", id="support.next_tab", tooltip="The next tab"),
         Binding("T", "prev_tab", "Previous tab", id="support.prev_tab", show=False),
         Binding("f2", "tab('contacts')", "Contacts", id="support.tab_contacts", show=False),
         Binding("f3", "tab('cases')", "Cases", id="support.tab_cases", show=False),
@@ -240,6 +240,8 @@ class SupportScreen(ContactsTab, RequestsTab, SupportBase):
             if action in actions and tab != self.tab:
                 return False
         act = self.tab_actions().get(action)
+        if act is not None and not act.offered:
+            return False
         return True if act is None or act.enabled else None
 
     def disabled_reason(self, action: str) -> str | None:
