@@ -225,6 +225,7 @@ def key(text: str | dict) -> str | None:
         ("1234 Old Hwy 50 Jefferson City MO 65101", "1234 Old Highway 50, Jefferson City, MO 65101"),
         ("100 Co Rd 42, Holts Summit, MO 65043", "100 County Road 42 Holts Summit MO 65043"),
         ("7529 E County Road MM Janesville WI 53546", "7529 E Co Rd MM, Janesville, WI 53546"),
+        ("110 Alexander St # Apt 3 Elizabethtown 28337", "110 Alexander St Apt 3, Elizabethtown, 28337"),
         ("44 Main St, Mountlake Terrace, WA 98043", "44 Main Street Mountlake Terrace WA 98043"),
     ],
 )  # fmt: skip

@@ -23,6 +23,7 @@ _DESIGNATORS = frozenset(data.UNIT_DESIGNATORS_C2) - {"NO", "NUMBER", "NUM"}
 _WITH_ID = _DESIGNATORS - {
     k for k, v in data.UNIT_DESIGNATORS_C2.items() if v in data.UNIT_STANDALONE
 }
+_NAMED_UNITS = _WITH_ID - {"#"}
 _STANDALONE = frozenset(k for k, v in data.UNIT_DESIGNATORS_C2.items() if v in data.UNIT_STANDALONE)
 _UNIT_ID = re.compile(r"^(?:[0-9]+(?:-?[A-Z0-9]+)?|[A-Z](?:-?[0-9]+)?)$")
 _GLUED = re.compile(r"^#([0-9]+(?:-?[A-Z0-9]+)?|[A-Z](?:-?[0-9]+)?)$")
@@ -205,8 +206,8 @@ def _trailing_unit(street: list[str], after_unit: bool) -> int:
     last = street[-1]
     if n >= 3 and _GLUED.match(last):
         return 2 if n >= 4 and street[-2] in _DESIGNATORS else 1
-    if n >= 5 and street[-2] == "#" and street[-3] in _DESIGNATORS:
-        return 3 if _UNIT_ID.match(last) else 0
+    if n >= 5 and "#" in street[-3:-1] and set(street[-3:-1]) & _NAMED_UNITS:
+        return 3 if _UNIT_ID.match(last) else 0  # "APT # 109", "# APT 3"
     if n < 4:
         return 0
     if street[-2] in _DESIGNATORS and _UNIT_ID.match(last):

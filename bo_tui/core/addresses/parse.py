@@ -111,8 +111,9 @@ def _repeated_units(words: list[str]) -> bool:
     kinds = [
         data.UNIT_DESIGNATORS_C2[w]
         for i, w in enumerate(words)
-        # '#' right after a designator only decorates it ("Apt # 109")
-        if w in data.UNIT_DESIGNATORS_C2 and not (w == "#" and i and words[i - 1] in _UNIT_WORDS)
+        # '#' beside a designator only decorates it ("Apt # 109", "# Apt 3")
+        if w in data.UNIT_DESIGNATORS_C2
+        and not (w == "#" and _UNIT_WORDS & set(words[max(0, i - 1) : i + 2]))
     ]
     kinds = ["APT" if k in data.UNIT_GENERIC else k for k in kinds]
     return len(kinds) != len(set(kinds))
