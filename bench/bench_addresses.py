@@ -1,5 +1,6 @@
-"""Address engine figures (R-ADDR-3, R-ADDR-4; SPEC section 11): normalize + key cold and
-cached, full-text parsing, and resolve() against a SQLite store holding 50,000 addresses.
+"""Address engine figures (R-ADDR-3, R-ADDR-4, R-ADDR-7; SPEC section 11): normalize + key
+cold and cached, full-text parsing (also of the written forms corpus), and resolve() against a
+SQLite store holding 50,000 addresses.
 
 Run: .venv/bin/python bench/bench_addresses.py [--n 50000] [--store 50000]
 Targets: cold normalize+key >= 10,000/s; repeated (cached) >= 100,000/s.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import csv
 import os
 import random
 import sys
@@ -121,6 +123,21 @@ def bench_normalize(n: int) -> None:
         len(texts),
         measure(A.normalized_key_of, texts),
     )
+    written = forms_corpus_texts()
+    rate(
+        "normalized_key_of(R-ADDR-7 written forms), cold",
+        len(written),
+        measure(A.normalized_key_of, written),
+    )
+
+
+def forms_corpus_texts() -> list[dict[str, str]]:
+    """The whole-line cells of fixtures/address_corpus.csv: addresses as people write them
+    (commas anywhere or nowhere, '#' units, states with no city …; R-ADDR-7)."""
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "address_corpus.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        cells = [cell for row in csv.DictReader(fh) for cell in (row["a"], row["b"])]
+    return [{"fullStreetAddress": c} for c in dict.fromkeys(cells) if not c.startswith("json:")]
 
 
 def bench_resolve(store_size: int) -> None:

@@ -88,18 +88,18 @@ def _zip_agrees(code: str, zip_: str) -> bool:
 
 
 _COUNTRIES = ("UNITED STATES OF AMERICA", "UNITED STATES", "U S A", "USA", "U S", "US")
+_COUNTRY_ENDS = frozenset(name.split()[-1] for name in _COUNTRIES)
 
 
 def _strip_country(toks: list[str]) -> None:
     """ "…, MO 65101, USA": the country ends some addresses (never after a route: "US 63")."""
+    if not toks or toks[-1] not in _COUNTRY_ENDS:
+        return  # the common case, found at once
     for name in _COUNTRIES:
         words = name.split()
         n = len(words)
+        # After the ZIP or a comma: "Rt 66 US" keeps its words.
         if len(toks) > n + 2 and toks[-n:] == words and not toks[-n - 1].isalpha():
-            del toks[-n:]
-            _strip_commas(toks)
-            return
-        if len(toks) > n + 2 and toks[-n:] == words and toks[-n - 1] == ",":
             del toks[-n:]
             _strip_commas(toks)
             return
