@@ -278,7 +278,7 @@ UNIT_STANDARDS = frozenset(UNIT_DESIGNATORS_C2.values())
 # Designators that need no identifier (Pub 28 C2, right column).
 UNIT_STANDALONE = frozenset({"BSMT", "FRNT", "LBBY", "LOWR", "OFC", "PH", "REAR", "SIDE", "UPPR"})
 
-# Project decision (documented in addresses.py): these only say "a unit" and carry no
+# Project decision (documented in addresses/normalize.py): these only say "a unit" and carry no
 # meaning beyond the identifier, so "APT 12", "UNIT 12", "#12" and "12" are one unit.
 UNIT_GENERIC = frozenset({"APT", "UNIT", "#", "NO"})
 

@@ -1,5 +1,5 @@
-"""The address engine (R-ADDR-1 … R-ADDR-7): every address is reduced to USPS Publication 28
-normal form and stored once; parse, normalize, keys and match are its modules."""
+"""The address engine (R-ADDR-1 … R-ADDR-7): every address, however written, is reduced to USPS
+Publication 28 normal form and stored once (forms, parse, normalize, keys, match, rekey)."""
 
 from __future__ import annotations
 
