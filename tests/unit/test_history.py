@@ -217,3 +217,18 @@ def test_R_HIST_1_history_days_prunes_older_rows(campus):
             [r for r in changes(campus, staff_number="1001") if r.syncId == sync_id]
         )
         assert all(r.at.year > 2020 for r in history.ChangeQuery().page(s, 0, 10_000))
+
+
+def test_R_HIST_1_changes_export_to_csv_and_pdf_without_plain_ssns(campus, tmp_path):
+    sync_id = committed(campus)
+    with campus.session() as s:
+        pid = s.scalar(select(Person.id).where(Person.staff_number == "1002"))
+        mine = history.ChangeQuery(person_id=pid).count(s)
+        assert mine == history.ChangeQuery(staff_number="1002").count(s) > 0
+        n = history.export_changes(s, history.ChangeQuery(sync_id=sync_id), tmp_path / "c.csv")
+        assert n == history.ChangeQuery(sync_id=sync_id).count(s)
+        assert history.export_changes(s, history.ChangeQuery(person_id=pid), tmp_path / "c.pdf")
+    text = (tmp_path / "c.csv").read_text()
+    assert text.startswith("at,source,staffNumber,area,field,before,after,by")
+    assert not any(p in text for p in PLAIN_SSNS)
+    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")

@@ -214,11 +214,14 @@ class ChangeQuery(ListQuery[ChangeOut]):
     staff_number: str | None = None
     area: str | None = None
     field: str | None = None
+    person_id: int | None = None  # the staff detail's History tab (a person with no number too)
 
     def _where(self, session: Session) -> list:
         where = []
         if self.sync_id is not None:
             where.append(CL.c.sync_id == self.sync_id)
+        if self.person_id is not None:
+            where.append(CL.c.person_id == self.person_id)
         if self.staff_number:
             pids = person_ids_for_staff_number(session, self.staff_number)
             key = self.staff_number.strip().lower()
