@@ -235,6 +235,9 @@ class ReportSummary(BaseModel):
     willNotCommit: int | None = Field(
         None, description="HR records a commit would refuse (R-SYNC-12); null when not counted"
     )
+    hrDuplicateStaffNumbers: int | None = Field(
+        None, description="staff numbers more than once in one HR file (the last copy staged)"
+    )
 
 
 class PersonSide(BaseModel):
@@ -317,7 +320,21 @@ class StaffRow(BaseModel):
 
 class WillNotCommitRow(BaseModel):
     staffNumber: str | None = None
+    lastName: str | None = None
+    firstName: str | None = None
+    field: str | None = Field(None, description="the payload field the commit refuses")
     reason: str | None = None
+
+
+class HrDuplicateRow(BaseModel):
+    """A staff number more than once in one HR file (issue 18): the last copy was staged."""
+
+    staffNumber: str | None = None
+    file: str | None = None
+    copies: int = 0
+    lines: list[int | None] = Field([], description="the copies' lines (the first 20)")
+    keptLine: int | None = Field(None, description="the line of the copy that was staged")
+    differ: bool = Field(False, description="whether the copies' contents differ")
 
 
 class ReportDetails(BaseModel):
@@ -333,6 +350,7 @@ class ReportDetails(BaseModel):
     campusNoStaffNumber: list[StaffRow] = []
     possibleDuplicates: list[StaffRow] = []
     willNotCommit: list[WillNotCommitRow] = []
+    hrDuplicateStaffNumbers: list[HrDuplicateRow] = []
 
 
 class ReportOut(BaseModel):

@@ -60,6 +60,12 @@ def _print_summary(summary: dict) -> None:
 
 def _print_transfer(moved) -> None:
     print(f"Transfer: {moved.accepted:,} staged, {moved.rejectedCount:,} rejected")
+    if moved.replaced:
+        print(
+            f"  {moved.replaced:,} records were replaced by a later copy of their staff number "
+            f"({moved.duplicateStaffNumbers:,} staff numbers more than once in one file: see "
+            "the report's HR duplicate staff numbers)"
+        )
     for r in moved.rejected[:20]:
         where = "; ".join(
             (
@@ -77,8 +83,22 @@ def _transfer_doc(moved) -> dict:
     return {
         "accepted": moved.accepted,
         "rejected": moved.rejectedCount,
+        "replaced": moved.replaced,
+        "duplicateStaffNumbers": moved.duplicateStaffNumbers,
         "firstRejected": [r.model_dump() for r in moved.rejected[:50]],
     }
+
+
+def _then(fn, next_step: str, *a, **kw):
+    """A file that failed names the next step, which works (issue 18: no dead end)."""
+    from ..core.errors import Conflict, RuleViolation
+
+    try:
+        return fn(*a, **kw)
+    except RuleViolation as exc:
+        if isinstance(exc, Conflict):
+            raise
+        raise RuleViolation(exc.errors, f"{exc.message}; {next_step}") from None
 
 
 def _usage(fn, *a, **kw):
@@ -97,9 +117,11 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
 
     if (args.job or args.force) and not args.commit:
         raise UsageError("--job and --force go with --commit")
-    _usage(check_paths, args.file, args.report)
+    _usage(check_paths, args.file, args.report, args.encoding)
     store = open_store(args)
-    out = run_file(
+    out = _then(
+        run_file,
+        "no sync is left half-filled: fix the file, then run `bo-tui sync run FILE…` again",
         store,
         args.file,
         by=who(),
@@ -109,6 +131,7 @@ def cmd_sync_run(args: argparse.Namespace) -> int:
         report_to=args.report,
         progress=progress_line("transfer"),
         commit_progress=progress_line("commit"),
+        encoding=args.encoding,
     )
     if args.json:
         with store.session() as session:
@@ -158,11 +181,20 @@ def cmd_sync_transfer(args: argparse.Namespace) -> int:
     from ..core.sync import transfer_file
     from ..core.sync.run import check_paths
 
-    _usage(check_paths, args.files, None)
+    _usage(check_paths, args.files, None, args.encoding)
     store = open_store(args)
     rejected = 0
-    for path in args.files:
-        moved = transfer_file(store, path, progress=progress_line("transfer"))
+    for i, path in enumerate(args.files):
+        before = f" (the files before it stay staged: {', '.join(args.files[:i])})" if i else ""
+        moved = _then(
+            transfer_file,
+            f"the open sync is as it was before {path}{before}: fix the file and run "
+            "`bo-tui sync transfer FILE` again, or start over with `bo-tui sync restart`",
+            store,
+            path,
+            progress=progress_line("transfer"),
+            encoding=args.encoding,
+        )
         rejected += moved.rejectedCount
         if args.json:
             print_json({"file": str(path), **_transfer_doc(moved)})
@@ -265,6 +297,15 @@ def cmd_sync_restart(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _encoding_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the files' encoding when not UTF-8 or UTF-16 with a BOM (read by itself), "
+        "e.g. cp1252 for Windows/Latin-1 exports",
+    )
+
+
 def _json_flag(p: argparse.ArgumentParser, text: str = "print one JSON document") -> None:
     p.add_argument("--json", action="store_true", help=text)
 
@@ -291,6 +332,7 @@ def add_parsers(sub) -> None:
     run.add_argument(
         "--report", metavar="OUT", help="write the report: OUT.json, OUT.csv or OUT.pdf"
     )
+    _encoding_flag(run)
     _json_flag(run, "print the report and commit result as JSON")
     run.set_defaults(func=cmd_sync_run)
 
@@ -299,6 +341,7 @@ def add_parsers(sub) -> None:
     )
     tr = steps.add_parser("transfer", help="transfer HR files into the open sync (they add up)")
     tr.add_argument("files", metavar="FILE", nargs="+", help="JSON array or CSV files")
+    _encoding_flag(tr)
     _json_flag(tr, "print each file's transfer as JSON")
     tr.set_defaults(func=cmd_sync_transfer)
     steps.add_parser("end", help="end the transfer").set_defaults(func=cmd_sync_end)

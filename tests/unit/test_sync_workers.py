@@ -129,8 +129,8 @@ def test_R_SYNC_2_a_record_that_is_not_json_stops_the_file_at_its_line(
     tmp_path, monkeypatch, pooled
 ):
     """A record whose brackets balance but whose text is not JSON is found where it is
-    validated (a worker, or this process): the file fails there with its line and column, the
-    batches before it stay staged, nothing of its own batch is."""
+    validated (a worker, or this process): the file fails there with its line and column, and
+    nothing of the file stays staged, not even the batches before it (issue 18)."""
     monkeypatch.setattr(batch_sizes, "FILE_CHECK_RECORDS", 2)
     if pooled:
         monkeypatch.setattr(workers, "POOL_MIN_BYTES", 0)
@@ -143,11 +143,12 @@ def test_R_SYNC_2_a_record_that_is_not_json_stops_the_file_at_its_line(
     with pytest.raises(RuleViolation) as exc:
         files.transfer_file(store, path, workers=pooled)
     assert exc.value.message == (
-        "broken.json: line 6, column 18: record 4 is not valid JSON (expected ident)"
+        "broken.json: line 6, column 18: record 4 is not valid JSON (expected ident); "
+        + files.NOT_STAGED
     )
     with store.session() as s:
         staged = s.scalars(select(SyncStaged.staff_number).order_by(SyncStaged.seq)).all()
-    assert staged == [r["staffNumber"] for r in records[:2]]  # the first batch only
+    assert staged == []
 
 
 @pytest.mark.parametrize(("cpus", "expected"), [(1, 1), (2, 2), (3, 3), (64, workers.MAX_WORKERS)])

@@ -36,6 +36,8 @@ SUMMARY_LABELS = {
     "campusStaffNotInHr": "Campus staff NOT in HR",
     "campusDuplicateStaffNumbers": "Campus staff with duplicate staff numbers",
     "campusNoStaffNumber": "Campus staff with no staff number",
+    "willNotCommit": "HR records the commit will refuse",
+    "hrDuplicateStaffNumbers": "Staff numbers more than once in one HR file",
 }
 
 
@@ -146,11 +148,19 @@ CSV_COLUMNS = (
     "match",
     "differences",
     "count",
+    # The flat categories (R-SYNC-12 willNotCommit, issue 18 hrDuplicateStaffNumbers).
+    "reason",
+    "file",
+    "lines",
+    "differ",
 )
 
 
 def _side_rows(cat: str, row: dict) -> list[dict]:
     """A report row as CSV/PDF lines: the Campus side, then the HR side."""
+    if "campus" not in row and "hr" not in row:  # a flat row: one line as it is
+        flat = {k: " ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
+        return [{"system": "HR", **flat, "count": row.get("copies")}]
     out = []
     diffs = " ".join(row.get("differences", []))
     for system in ("campus", "hr"):
@@ -191,7 +201,7 @@ def export_csv(
     w.writeheader()
     summary = json.loads(run.summary)
     for key in SUMMARY_KEYS:
-        value = summary[key]
+        value = summary.get(key, 0)  # a report validated before a category existed
         if isinstance(value, dict):
             w.writerow({"category": "summary", "differences": key, "count": value["total"]})
             for f, n in value["fields"].items():
@@ -269,6 +279,20 @@ COLUMNS = {
         _col("birthDate", 22),
         _col("match", 40),
     ),
+    "willNotCommit": (
+        _col("staffNumber", 26),
+        _col("lastName", 36),
+        _col("firstName", 32),
+        _col("reason", 170, "Why the commit will refuse it"),
+    ),
+    "hrDuplicateStaffNumbers": (
+        _col("staffNumber", 26),
+        _col("file", 50, "File"),
+        _col("count", 16, "Copies"),
+        _col("lines", 120, "Lines"),
+        _col("differ", 20, "Copies differ"),
+        _col("keptLine", 24, "Staged line"),
+    ),
 }
 
 
@@ -336,7 +360,9 @@ def export_pdf(
     pdf.ln(8)
     pdf.set_font("Helvetica", "B", 9)
     for key in SUMMARY_KEYS[1:]:
-        pdf.cell(0, 6, f"{SUMMARY_LABELS[key]}: {summary[key]:,}", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 6, f"{SUMMARY_LABELS[key]}: {summary.get(key, 0):,}", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.set_font("Helvetica", "", 8)
     pdf.ln(2)
     pdf.multi_cell(

@@ -3,6 +3,7 @@ streamed in batches, checked by worker processes (``workers``) and staged in fil
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -14,11 +15,13 @@ from typing import Any, TextIO
 from pydantic import BaseModel
 
 from ...store.db import Store
-from ..errors import RuleViolation
+from ..errors import FieldError, RuleViolation
 from . import batch_sizes
+from .file_undo import FileMark
 from .hr_csv import iter_csv
-from .hr_json import iter_json
-from .staging import Origin, Rejected, transfer
+from .hr_duplicates import FileDuplicates, digest
+from .hr_json import file_error, iter_json
+from .staging import Origin, Rejected, check_records, transfer
 from .states import TRANSFERRING, require
 from .workers import INFLIGHT, check_batch, gc_paused, pool_workers, shutdown, start_pool
 
@@ -28,6 +31,64 @@ class FileTransferResult(BaseModel):
     rejectedCount: int = 0
     rejected: list[Rejected] = []  # the first ones (all are in the error log)
     records: int = 0
+    # Records replaced by a later copy of their staff number in the same file, and how many
+    # staff numbers that was (report category hrDuplicateStaffNumbers).
+    replaced: int = 0
+    duplicateStaffNumbers: int = 0
+
+
+# Byte order marks and what they say (UTF-16 is what Windows tools save as "Unicode").
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UTF8 = {"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"}
+
+
+def file_encoding(path: Path, encoding: str | None = None) -> str:
+    """The encoding to read an HR file with: ``encoding`` when given (a UTF-8 one tolerates a
+    BOM), else what its byte order mark says, else UTF-8."""
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            message = f"{encoding!r} is not an encoding this system knows (e.g. cp1252, latin-1)"
+            raise RuleViolation([FieldError("encoding", message, "R-SYNC-2")], message) from None
+        return "utf-8-sig" if name in _UTF8 else name
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return "utf-8"
+
+
+def _encoding_error(path: Path, encoding: str) -> RuleViolation:
+    """Where the file stops being ``encoding``: its line and byte offset, found by reading it
+    again in pieces (only on this error path), and what to do about it."""
+    dec = codecs.getincrementaldecoder(encoding)("strict")
+    offset, line, bad = 0, 1, None
+    with open(path, "rb") as fh:
+        while bad is None:
+            piece = fh.read(1 << 16)
+            try:
+                line += dec.decode(piece, final=not piece).count("\n")
+            except UnicodeDecodeError as exc:
+                before = exc.object[: exc.start]
+                line += before.decode(encoding, errors="replace").count("\n")
+                bad = (offset - (len(exc.object) - len(piece)) + exc.start, exc.object[exc.start])
+            if not piece:
+                break
+            offset += len(piece)
+    at, byte = bad if bad is not None else (offset, 0)
+    what = "UTF-8" if encoding in _UTF8 else encoding
+    message = (
+        f"{path.name}: line {line}, byte {at:,}: the file is not {what} (byte 0x{byte:02x} "
+        "cannot be read); say which encoding it was saved in, e.g. --encoding cp1252 "
+        "(Windows, Latin-1)"
+    )
+    return RuleViolation([FieldError("encoding", message, "R-SYNC-2")], message)
 
 
 class _Counting(io.RawIOBase):
@@ -50,14 +111,14 @@ class _Counting(io.RawIOBase):
         super().close()
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, encoding: str = "utf-8") -> str:
     """By the suffix; else a file whose first character is ``[`` is JSON."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".json"):
         return suffix[1:]
     with open(path, "rb") as fh:
-        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "json" if head.startswith(b"[") else "csv"
+        head = fh.read(4096).decode(encoding, errors="ignore")
+    return "json" if head.lstrip("\ufeff \t\r\n").startswith("[") else "csv"
 
 
 def iter_file(
@@ -77,38 +138,73 @@ def transfer_file(
     path: str | Path,
     *,
     fmt: str | None = None,
+    encoding: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep_rejected: int = 200,
     workers: bool = True,
 ) -> FileTransferResult:
     """Stream an HR file into the open sync in batches, one transaction per ~10,000 records,
     so memory stays flat and a huge file never holds one long write lock. Big files are
-    checked by worker processes (``workers=False``: all in this process)."""
+    checked by worker processes (``workers=False``: all in this process). The file is atomic:
+    one that cannot be read to its end is undone, the sync left as it was before it."""
     path = Path(path)
     size = path.stat().st_size
-    fmt = fmt or detect_format(path)
+    enc = file_encoding(path, encoding)
+    fmt = fmt or detect_format(path, enc)
     with store.session() as session:
         sync_id = require(session, "transfer staff members", TRANSFERRING, lock=False).id
+        mark = FileMark(session, sync_id)
     processes = pool_workers() if workers else 0
     pool = start_pool(store, size, processes) if workers else None
     run = _FileTransfer(store, path, sync_id, size, pool, processes)
-    run.progress, run.keep_rejected = progress, keep_rejected
+    run.progress, run.keep_rejected, run.mark = progress, keep_rejected, mark
     try:
         run.counting = _Counting(open(path, "rb"))  # noqa: SIM115 (closed through the wrapper)
-        with io.TextIOWrapper(
-            io.BufferedReader(run.counting), encoding="utf-8-sig", newline=""
-        ) as fh:
+        with io.TextIOWrapper(io.BufferedReader(run.counting), encoding=enc, newline="") as fh:
             run.read(iter_file(path, fh, fmt, texts=True))
+        with store.transaction() as session:
+            run.duplicates.write(session, sync_id)
+    except BaseException as exc:
+        shutdown(run.pool)
+        run.pool = None
+        mark.undo(store)
+        raise _not_staged(path, exc, enc) from None
     finally:
         shutdown(run.pool)
+        mark.close()
     if progress:
         progress(size, size)
+    run.result.replaced = run.duplicates.replaced
+    run.result.duplicateStaffNumbers = len(run.duplicates.found)
     return run.result
+
+
+NOT_STAGED = "nothing from this file was staged: the sync is as it was before it"
+
+
+def _not_staged(path: Path, exc: BaseException, encoding: str) -> BaseException:
+    """The error of a file that was undone, saying so; a file that cannot be decoded names its
+    line and byte. Errors that are not the file's (the store, an interrupt) pass unchanged."""
+    if isinstance(exc, UnicodeDecodeError):
+        exc = _encoding_error(path, encoding)
+    elif isinstance(exc, RecursionError | MemoryError):  # a limit the readers did not foresee
+        exc = file_error(f"{path.name}: a record is too large or too deeply nested to read")
+    if not isinstance(exc, RuleViolation):
+        return exc
+    message = f"{exc.message}; {NOT_STAGED}"
+    return RuleViolation(exc.errors, message)
 
 
 # A batch on its way: its records, their origins, and the worker's check (None: check here).
 _Pending = tuple[list[Any], list[Origin], Future | None]
 _Checked = tuple[list[Any], list[Origin], list | None]
+
+
+def _line(origin: Origin) -> int | None:
+    if origin.at is not None:
+        return origin.at[2]
+    tail = origin.path.rpartition(" line ")[2]
+    return int(tail) if tail.isdigit() else None
 
 
 class _FileTransfer:
@@ -133,21 +229,15 @@ class _FileTransfer:
         self.result = FileTransferResult()
         self.pending: deque[_Pending] = deque()
         self.group: list[_Checked] = []
+        self.mark: FileMark | None = None
+        self.seq = 0  # the file's records are staged with seq from mark.seq0 on, in file order
+        self.duplicates = FileDuplicates(path.name)
 
     def read(self, records: Iterator[tuple[Any, Origin]]) -> None:
         batch: list[Any] = []
         origins: list[Origin] = []
         size = batch_sizes.FILE_CHECK_RECORDS
-        while True:
-            try:
-                rec, origin = next(records)
-            except StopIteration:
-                break
-            except Exception:
-                # A broken file: the batches read before the error are staged, as they are
-                # without workers; then the error.
-                self.finish()
-                raise
+        for rec, origin in records:
             batch.append(rec)
             origins.append(origin)
             if len(batch) >= size:
@@ -197,33 +287,35 @@ class _FileTransfer:
         items = self.group[:]
         self.group.clear()
         done: list = []
-        try:
-            self._stage(items, done)
-        except RuleViolation:
-            # A record that is not JSON rolled the group back: the batches before its own are
-            # staged all the same (as when a file is written batch by batch); then the error.
-            before = items[: len(done)]
-            if before:
-                self._counted(self._stage(before, []), before)
-            raise
-        self._counted(done, items)
-
-    def _stage(self, items: list[_Checked], done: list) -> list:
         with self.store.transaction() as session:
             for batch, origins, checked in items:
-                done.append(
-                    transfer(
-                        session,
-                        batch,
-                        origins=origins,
-                        action="FILE",
-                        path=self.path.name,
-                        limit=None,
-                        checked=checked,
-                        checked_for=self.sync_id,
-                    )
-                )
-        return done
+                if checked is None:
+                    checked = check_records(session, self.sync_id, batch)
+                done.append(self._stage(session, batch, origins, checked))
+        self._counted(done, items)
+
+    def _stage(self, session, batch: list[Any], origins: list[Origin], checked: list):
+        mark = self.mark
+        seq0 = (mark.seq0 if mark else 0) + self.seq
+        self.seq += len(batch)
+        r = transfer(
+            session,
+            batch,
+            origins=origins,
+            action="FILE",
+            path=self.path.name,
+            limit=None,
+            checked=checked,
+            checked_for=self.sync_id,
+            seq0=seq0,
+            keep=mark.keep if mark else None,
+            floor=mark.seq0 if mark else 0,
+        )
+        see = self.duplicates.see
+        for rec, origin, result in zip(batch, origins, checked, strict=True):
+            if result is not None and result[0] is not None:
+                see(result[0], result[1][1], _line(origin), digest(rec))
+        return r
 
     def _counted(self, done: list, items: list[_Checked]) -> None:
         result = self.result
@@ -240,7 +332,9 @@ class _FileTransfer:
 
 
 __all__ = [
+    "NOT_STAGED",
     "FileTransferResult",
+    "file_encoding",
     "detect_format",
     "iter_csv",
     "iter_file",

@@ -11,8 +11,11 @@ from typing import Any, TextIO
 
 from ..errors import FieldError
 from ..person_fields import PERSON_KEYS
-from .hr_json import file_error
+from .hr_json import MAX_RECORD, file_error
 from .staging import Invalid, Origin
+
+# The csv module's own limit on one field (its default), named in the error when a field is over.
+MAX_FIELD = 131_072
 
 DEMOGRAPHIC_COLUMNS = PERSON_KEYS[1:]  # the person fields but the staff number
 EMPLOYMENT_COLUMNS = ("hireDate", "terminationDate")
@@ -55,17 +58,19 @@ class _Group:
     staff_number: str
     first_line: int
     rows: list[tuple[int, list[str]]]
+    size: int = 0  # characters of its rows: one staff member is at most MAX_RECORD
 
 
 def iter_csv(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
     """Yield one staff member payload per staffNumber (consecutive rows grouped) with an
     origin that maps each JSON path of an error to its line and column."""
+    csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(fh)
     header, col_of = _header(reader, name)
     sn_col = col_of["staffNumber"]
     seen: dict[str, int] = {}
     group: _Group | None = None
-    for line, row in _rows(reader):
+    for line, row in _rows(reader, name):
         broken = _broken_row(row, line, header, sn_col, name)
         if broken is not None:
             yield broken
@@ -73,6 +78,13 @@ def iter_csv(fh: TextIO, name: str = "file") -> Iterator[tuple[Any, Origin]]:
         sn = row[sn_col].strip()
         if group is not None and sn == group.staff_number and sn:
             group.rows.append((line, row))
+            group.size += sum(map(len, row))
+            if group.size > MAX_RECORD:
+                raise file_error(
+                    f"{name}: line {line}: the rows of staff member {sn} (from line "
+                    f"{group.first_line}) are larger than the limit of {MAX_RECORD:,} characters "
+                    "for one staff member"
+                )
             continue
         if group is not None:
             yield _assemble(group, col_of, name)
@@ -114,14 +126,20 @@ def _header(reader, name: str) -> tuple[list[str], dict[str, int]]:
     return header, {h: i for i, h in enumerate(header)}
 
 
-def _rows(reader) -> Iterator[tuple[int, list[str]]]:
-    """The non-blank rows with their line; a row the CSV reader refuses comes as ``["\\0why"]``."""
+def _rows(reader, name: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows with their line; a row the CSV reader refuses comes as ``["\\0why"]``.
+    A field over MAX_FIELD stops the file: the reader cannot find where that row ends."""
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise file_error(
+                    f"{name}: line {reader.line_num}: a field is larger than the limit of "
+                    f"{MAX_FIELD:,} characters for one CSV field"
+                ) from None
             yield reader.line_num, [f"\0{exc}"]
             continue
         if not any(c.strip() for c in row):

@@ -12,6 +12,7 @@ from ..errors import FieldError, RuleViolation
 from .staging import Origin, not_json
 
 MAX_RECORD = 1 << 20  # one staff member's JSON never needs more than 1 MB
+MAX_DEPTH = 16  # levels of nesting in one record (the staff member payload nests 5)
 CHUNK = 1 << 16
 
 # One JSON object whose brackets balance (strings skipped whole), nested at most 8 deep: the
@@ -23,6 +24,8 @@ for _ in range(8):
     _inner = rf"(?:{_STR}|{_OTHER}|[\[{{]{_inner}[\]}}])*+"
 _RECORD_AT = re.compile(r"\{" + _inner + r"\}").match
 _WS = re.compile(r"[ \t\r\n]*")
+# Strings (skipped whole) and brackets: what measures a record's nesting before it is decoded.
+_NESTING = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 _NEXT = re.compile(r"[ \t\r\n]*+,[ \t\r\n]*+")
 
 
@@ -113,8 +116,43 @@ class _Reader:
         if m is not None:
             return self.element(ch, index, texts)
         column = self.pos - self.buf.rfind("\n", 0, self.pos)
+        if ch in "[{":
+            self._check_limits(index, column)
         value, end = self.decoded(index)
         return value, end, column
+
+    def _check_limits(self, index: int, column: int) -> None:
+        """A record nested deeper than MAX_DEPTH, or larger than MAX_RECORD, is refused in
+        those words (decoding it would exhaust the stack, or read a 50 MB string whole)."""
+        deep, closed = self._nesting()
+        if deep:
+            raise file_error(
+                f"{self.name}: line {self.line}, column {column}: record {index + 1} "
+                f"is nested deeper than the limit of {MAX_DEPTH} levels"
+            )
+        if not closed and len(self.buf) - self.pos > MAX_RECORD:
+            raise self.too_large(index, column)
+
+    def _nesting(self) -> tuple[bool, bool]:
+        """(deeper than MAX_DEPTH, its brackets close in the buffer) for the element at pos."""
+        depth = 0
+        for tok in _NESTING.finditer(self.buf, self.pos):
+            c = tok.group()
+            if c in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True, False
+            elif c in "]}":
+                depth -= 1
+                if depth <= 0:
+                    return False, True
+        return False, False
+
+    def too_large(self, index: int, column: int) -> RuleViolation:
+        return file_error(
+            f"{self.name}: line {self.line}, column {column}: record {index + 1} is larger than "
+            f"the limit of {MAX_RECORD:,} characters for one staff member"
+        )
 
     def decoded(self, index: int) -> tuple[Any, int]:
         """A non-object element (or a broken object), decoded; a file error when it is not JSON."""
@@ -125,9 +163,18 @@ class _Reader:
                 if end < len(self.buf) or self.eof or not self.fill():
                     return value, end
             except json.JSONDecodeError as exc:
-                if self.eof or len(self.buf) - self.pos > MAX_RECORD or not self.fill():
+                if len(self.buf) - self.pos > MAX_RECORD:
+                    raise self.too_large(
+                        index, self.pos - self.buf.rfind("\n", 0, self.pos)
+                    ) from None
+                if self.eof or not self.fill():
                     col = exc.pos - self.buf.rfind("\n", 0, exc.pos)
                     at = self.line + self.buf.count("\n", self.pos, exc.pos)
+                    if self.buf[self.pos] in "[{" and not self._nesting()[1]:
+                        raise file_error(
+                            f"{self.name}: line {at}, column {col}: the file ends inside record "
+                            f"{index + 1}: it was cut off (an incomplete export?)"
+                        ) from None
                     raise file_error(
                         f"{self.name}: line {at}, column {col}: record {index + 1} is not valid "
                         f"JSON ({exc.msg})"

@@ -39,6 +39,8 @@ SUMMARY_KEYS = (
     "campusStaffNotInHr",
     "campusDuplicateStaffNumbers",
     "campusNoStaffNumber",
+    "willNotCommit",  # R-SYNC-12
+    "hrDuplicateStaffNumbers",  # issue 18: what the HR file collapsed
 )
 CATEGORIES = (*SUMMARY_KEYS, "possibleDuplicates")
 TITLES = {
@@ -51,6 +53,8 @@ TITLES = {
     "campusDuplicateStaffNumbers": "Campus staff with duplicate staff numbers",
     "campusNoStaffNumber": "Campus staff with no staff number",
     "possibleDuplicates": "Possible duplicate persons (use Combine Person)",
+    "willNotCommit": "HR records the commit will refuse",
+    "hrDuplicateStaffNumbers": "Staff numbers more than once in one HR file",
 }
 NOTES = {
     "demographicDifferences": "Campus System data will be replaced with the HR System data",
@@ -62,6 +66,8 @@ NOTES = {
     "campusDuplicateStaffNumbers": "Staff Numbers must be unique",
     "campusNoStaffNumber": "Staff without a staff number cannot be synced",
     "possibleDuplicates": "Combine Person with the staff member as the base person",
+    "willNotCommit": "Fix these in Campus or in HR before the commit, or they fail",
+    "hrDuplicateStaffNumbers": "The last copy in the file was staged; the earlier ones were replaced",
 }
 
 

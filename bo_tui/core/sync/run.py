@@ -71,12 +71,30 @@ def _added(a: FileTransferResult, b: FileTransferResult) -> FileTransferResult:
         rejectedCount=a.rejectedCount + b.rejectedCount,
         rejected=[*a.rejected, *b.rejected][:200],
         records=a.records + b.records,
+        replaced=a.replaced + b.replaced,
+        duplicateStaffNumbers=a.duplicateStaffNumbers + b.duplicateStaffNumbers,
     )
 
 
-def check_paths(paths: Sequence[str | Path], report_to: str | None) -> None:
-    """Usage checks before anything is started: a missing file, a bad report name, a bad
-    worker count (CoreError naming the file or the setting)."""
+def _all_rejected(moved: FileTransferResult) -> RuleViolation:
+    """Every record was rejected: say so with the first one's line, not only "nothing to end"."""
+    first = moved.rejected[0].errors[0] if moved.rejected and moved.rejected[0].errors else {}
+    where = f"line {first['line']}: " if first.get("line") else ""
+    what = f"{first.get('field', '')}: {first.get('message', '')}".strip(": ")
+    message = (
+        f"every record was rejected ({moved.rejectedCount:,}); the first: {where}{what} "
+        "(all of them are in the error log: `bo-tui errors`)"
+    )
+    return RuleViolation([FieldError("file", message, "R-SYNC-2")], message)
+
+
+def check_paths(
+    paths: Sequence[str | Path], report_to: str | None, encoding: str | None = None
+) -> None:
+    """Usage checks before anything is started: a missing file, a bad report name, an unknown
+    encoding, a bad worker count (CoreError naming the file or the setting)."""
+    if encoding:
+        files.file_encoding(Path("."), encoding)
     for p in paths:
         if not Path(p).is_file():
             raise RuleViolation([FieldError("file", f"{p}: no such file", "R-SYNC-2")])
@@ -131,6 +149,7 @@ def run_file(
     report_to: str | None = None,
     progress: Progress | None = None,
     commit_progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> RunOutcome:
     """Start (or continue an empty, restarted sync), transfer every file, end, validate, write
     the report file, and commit when asked. A failure before validation leaves no half-filled
@@ -140,7 +159,11 @@ def run_file(
     moved = FileTransferResult()
     try:
         for p in paths:
-            moved = _added(moved, files.transfer_file(store, p, progress=progress))
+            moved = _added(
+                moved, files.transfer_file(store, p, progress=progress, encoding=encoding)
+            )
+        if moved.rejectedCount and not moved.accepted:
+            raise _all_rejected(moved)
         with store.transaction() as session:
             end(session)
     except BaseException:

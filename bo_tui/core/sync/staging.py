@@ -400,11 +400,15 @@ def transfer(
     limit: int | None = TRANSFER_MAX,
     checked: Sequence[Checked | None] | None = None,
     checked_for: int | None = None,
+    seq0: int | None = None,
+    keep: Callable[[Session, list[str]], None] | None = None,
+    floor: int = 0,
 ) -> TransferResult:
     """R-SYNC-2: check and stage a batch of staff member payloads (the sync must be
     transferring). Invalid records are rejected with their errors and logged; the rest staged.
     ``checked``: ``check_records`` of these records for sync ``checked_for``, done elsewhere
-    (a file's worker processes)."""
+    (a file's worker processes). A file passes ``seq0`` (its records' seq from there) and
+    ``keep``, called with the staged records below seq ``floor`` before they are replaced."""
     run = require(session, "transfer staff members", TRANSFERRING)
     records = list(records)
     if limit is not None and len(records) > limit:
@@ -413,7 +417,8 @@ def transfer(
         )
     if checked is None or checked_for != run.id:
         checked = check_records(session, run.id, records)
-    seq0 = (run.transferred or 0) + (run.rejected or 0)
+    if seq0 is None:
+        seq0 = (run.transferred or 0) + (run.rejected or 0)
     batch: dict[str, tuple[int, Checked]] = {}
     rejected: list[Rejected] = []
     log: list[dict] = []
@@ -455,7 +460,7 @@ def transfer(
             }
         )
     if batch:
-        _write(session, run.id, batch)
+        _write(session, run.id, batch, keep, floor)
     if log:
         _log_rejections(session, run.id, log)
     run.rejected = (run.rejected or 0) + len(rejected)
@@ -464,22 +469,33 @@ def transfer(
 
 # Built once: the staff keys of a batch that are staged already (expanding, so no literal
 # coercion per key).
-_STAGED_AGAIN = select(_STAGED.c.staff_number).where(
+_STAGED_AGAIN = select(_STAGED.c.staff_number, _STAGED.c.seq).where(
     _STAGED.c.sync_id == bindparam("sid"),
     _STAGED.c.staff_key.in_(bindparam("keys", expanding=True)),
 )
 
 
-def _write(session: Session, sync_id: int, batch: dict[str, tuple[int, Checked]]) -> None:
-    """Stage a batch keyed by staff key; a staff number staged before is replaced."""
+def _write(
+    session: Session,
+    sync_id: int,
+    batch: dict[str, tuple[int, Checked]],
+    keep: Callable[[Session, list[str]], None] | None = None,
+    floor: int = 0,
+) -> None:
+    """Stage a batch keyed by staff key; a staff number staged before is replaced (``keep``
+    first sees those staged below seq ``floor``: an earlier file's, for its undo)."""
     keys = list(batch)
-    again: list[str] = []
+    found: list = []
     conn = session.connection()
     for start in range(0, len(keys), IN_LIST):
-        again += conn.execute(
+        found += conn.execute(
             _STAGED_AGAIN, {"sid": sync_id, "keys": keys[start : start + IN_LIST]}
         )
-    again = [sn for (sn,) in again]
+    again = [sn for sn, _seq in found]
+    if keep is not None:
+        earlier = [sn for sn, seq in found if seq < floor]
+        if earlier:
+            keep(session, earlier)
     if again:  # a re-sent staff number replaces its staged record
         for table in (_EMP, _POS, _ADDR, _STAGED):
             for start in range(0, len(again), IN_LIST):

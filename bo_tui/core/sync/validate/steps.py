@@ -14,10 +14,12 @@ from ...preferences import get_preferences
 from .. import check
 from ..batch_sizes import INSERT_ROWS
 from ..bulk import insert_rows
+from ..hr_duplicates import CATEGORY as FILE_DUPLICATES
 from ..report import Report
 from ..report_query import field_mask, report
 from ..states import TRANSFERRED, VALIDATED, require, utcnow
 from .common import _P, _R, _S, _W, Diff, _rows
+from .foretell import will_not_commit
 from .households import address_rows, households, match_addresses
 from .lists import assignments, employments
 from .persons import (
@@ -59,6 +61,7 @@ def compare(session: Session, run: SyncRun, *, today: dt.date | None = None) -> 
     not_in_hr(session, run.id, diff)
     campus_lists(session, diff)
     possible_duplicates(session, run.id, dup, diff)
+    will_not_commit(session, run.id, diff)
     diff.campus_staff = (
         session.scalar(select(func.count()).select_from(_P).where(check.IS_STAFF)) or 0
     )
@@ -66,7 +69,8 @@ def compare(session: Session, run: SyncRun, *, today: dt.date | None = None) -> 
 
 
 def write_rows(session: Session, sync_id: int, diff: Diff) -> None:
-    session.execute(delete(_R).where(_R.c.sync_id == sync_id))
+    # The files' duplicates were written by the transfer (issue 18): they stay.
+    session.execute(delete(_R).where(_R.c.sync_id == sync_id, _R.c.category != FILE_DUPLICATES))
     batch: list[dict] = []
     for cat, rows in diff.rows.items():
         for seq, row in enumerate(rows):
@@ -117,7 +121,14 @@ def validate(session: Session, *, details: bool = True, today: dt.date | None = 
     write_work(session, run.id, diff)
     run.state = VALIDATED
     run.validated_at = utcnow()
-    run.summary = json.dumps(diff.summary())
+    summary = diff.summary()
+    summary[FILE_DUPLICATES] = (
+        session.scalar(
+            select(func.count()).where(_R.c.sync_id == run.id, _R.c.category == FILE_DUPLICATES)
+        )
+        or 0
+    )
+    run.summary = json.dumps(summary)
     run.creates = diff.creates
     run.changes = len(diff.changed)
     run.campus_staff = diff.campus_staff
