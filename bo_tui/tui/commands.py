@@ -24,6 +24,7 @@ class Entry:
     words: str  # matched: the text and the binding's tooltip
     help: str
     command: Callable[[], object]
+    here: bool = False  # an action of the screen the user is on: found first
 
 
 def screen_bindings(screen_cls) -> list[Binding]:
@@ -64,7 +65,8 @@ def entries(app) -> Iterator[Entry]:
         if s.available():
             text = f"{s.title}  ({s.key})"
             yield Entry(text, text, s.help, partial(app.open_screen, s.id))
-    for s in SCREENS:
+    here = app.current_mode
+    for s in sorted(SCREENS, key=lambda spec: spec.id != here):
         if not s.available():
             continue
         cls = s.screen_class()
@@ -78,6 +80,7 @@ def entries(app) -> Iterator[Entry]:
                 f"{text} {b.tooltip}",
                 help_text,
                 partial(app.run_screen_action, s.id, b.action),
+                here=s.id == here,
             )
 
 
@@ -94,6 +97,8 @@ class ScreensProvider(Provider):
         for e in entries(self.app):
             score = max(matcher.match(e.text), matcher.match(e.words) * 0.8)
             if score > 0:
+                # The screen the user is on first, then the rest, each by how well it matches.
+                score = 0.5 + score / 2 if e.here else score / 2
                 yield Hit(
                     score, matcher.highlight(escape(e.text)), e.command, text=e.text, help=e.help
                 )
