@@ -82,7 +82,10 @@ class ReportScreen(BaseScreen):
     ReportScreen .report-status { height: 1; padding: 0 1; color: $text-muted; }
     ReportScreen .report-note { height: 1; padding: 0 1; color: $text-muted; text-style: italic; }
     ReportScreen #report-summary-scroll { padding: 0 1; }
-    ReportScreen #report-search { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    ReportScreen #report-search {
+        dock: bottom; height: 1; border: none; padding: 0 1; display: none;
+        margin: 0 0 1 0; background: $boost;
+    }
     ReportScreen #report-empty { padding: 1 2; height: auto; }
     """
     BINDINGS = [
