@@ -11,6 +11,7 @@ from fastapi import Request
 
 from ..core.errors import FieldError, json_path
 from ..core.sync.batch_sizes import TRANSFER_MAX
+from ..core.sync.hr_json import MAX_DEPTH
 from .errors import ApiError, field_error
 
 MAX_BODY = 10 * 1024 * 1024  # SPEC section 4: a body over 10 MB is 413
@@ -39,6 +40,45 @@ def _find_unstorable(value: Any, loc: tuple = (), depth: int = 0) -> tuple | Non
     return None
 
 
+def _too_deep(value: Any, loc: tuple = (), depth: int = 0) -> tuple | None:
+    """Where a decoded body nests deeper than MAX_DEPTH levels below its top (a staff member
+    nests 5): the path of the first value too deep, or None."""
+    if depth > MAX_DEPTH:
+        return loc
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            if isinstance(v, dict | list):
+                hit = _too_deep(v, (*loc, k), depth + 1)
+                if hit is not None:
+                    return hit
+    return None
+
+
+_BRACKETS = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{},]')
+
+
+def _deep_element(raw: bytes) -> str:
+    """The top-level element of a body too deep for the decoder (``[i]``), from its bytes."""
+    depth, index = 0, 0
+    for tok in _BRACKETS.finditer(raw):
+        c = tok.group()
+        if c in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                return f"[{index}]"
+        elif c in (b"]", b"}"):
+            depth -= 1
+        elif c == b"," and depth == 1:
+            index += 1
+    return "body"
+
+
+def _deep_error(path: str) -> ApiError:
+    message = f"is nested deeper than the limit of {MAX_DEPTH} levels"
+    return ApiError(400, f"{path}: {message}", [FieldError(path, message)])
+
+
 def check_text(name: str, value: str | None) -> None:
     """A query or path string with NUL or a lone surrogate: 400 naming the parameter."""
     if value is not None and _UNSTORABLE.search(value):
@@ -59,12 +99,20 @@ async def read_json(request: Request) -> Any:
         raise field_error(
             400, "body", f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
-    except UnicodeDecodeError:
-        raise field_error(400, "body", "is not valid UTF-8 JSON") from None
-    except (ValueError, RecursionError):
+    except UnicodeDecodeError as exc:
         raise field_error(
-            400, "body", "is not valid JSON (too deeply nested or a number too long)"
+            400,
+            "body",
+            f"is not UTF-8: byte 0x{exc.object[exc.start]:02x} at byte offset {exc.start:,} "
+            "cannot be read (send UTF-8 JSON, or UTF-16 with a byte order mark)",
         ) from None
+    except RecursionError:
+        raise _deep_error(_deep_element(raw)) from None
+    except ValueError:
+        raise field_error(400, "body", "is not valid JSON (a number too long)") from None
+    deep = _too_deep(data)
+    if deep is not None:
+        raise _deep_error(json_path(deep) or "body")
     hit = _find_unstorable(data)
     if hit is not None:
         path = json_path(hit) or "body"

@@ -24,8 +24,11 @@ class BodyTooLarge(Exception):
     pass
 
 
-def _json_response(status: int, message: str, headers: list | None = None) -> tuple[dict, dict]:
-    body = json.dumps({"message": message, "errors": []}).encode()
+def _json_response(
+    status: int, message: str, headers: list | None = None, field: str | None = None
+) -> tuple[dict, dict]:
+    errors = [{"field": field, "message": message}] if field else []
+    body = json.dumps({"message": message, "errors": errors}).encode()
     start = {
         "type": "http.response.start",
         "status": status,
@@ -121,7 +124,7 @@ class Boundary:
         too_big_msg = f"the request body is over the limit of {self.max_body // (1024 * 1024)} MB"
         if declared is not None and declared > self.max_body:
             st["too_large"] = True
-            start, body = _json_response(413, too_big_msg, [(b"connection", b"close")])
+            start, body = _json_response(413, too_big_msg, [(b"connection", b"close")], "body")
             await send_wrapped(start)
             await send_wrapped(body)
         else:
@@ -129,7 +132,9 @@ class Boundary:
                 await self.app(scope, receive_wrapped, send_wrapped)
             except BodyTooLarge:
                 if not st["started"]:
-                    start, body = _json_response(413, too_big_msg, [(b"connection", b"close")])
+                    start, body = _json_response(
+                        413, too_big_msg, [(b"connection", b"close")], "body"
+                    )
                     await send_wrapped(start)
                     await send_wrapped(body)
             except Exception as exc:

@@ -1,0 +1,79 @@
+"""The transfer route under the bad inputs of issue 18 (R-SYNC-2, SPEC section 4): deep nesting,
+an oversize record or body and bad bytes are a 400 or 413 naming the field and the limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from bo_tui.core import sync
+from bo_tui.core.sync.hr_json import MAX_DEPTH
+
+from .conftest import BASE
+
+TRANSFER = BASE + "/staffMembers/sync/transfer"
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field", "says"),
+    [
+        (f"[{DEEP}]".encode(), 400, "[0]", f"nested deeper than the limit of {MAX_DEPTH} levels"),
+        (
+            f'[{{"staffNumber": "9", "lastName": "A", "firstName": "B"}}, '
+            f'{{"staffNumber": "8", "positions": {DEEP}}}]'.encode(),
+            400,
+            "[1]",
+            f"nested deeper than the limit of {MAX_DEPTH} levels",
+        ),
+        (
+            ('[{"staffNumber": "9", "positions": ' + "[" * 40 + "]" * 40 + "}]").encode(),
+            400,
+            "[0].positions" + "[0]" * (MAX_DEPTH - 1),
+            f"nested deeper than the limit of {MAX_DEPTH} levels",
+        ),
+        (
+            ('[{"staffNumber": "9", "lastName": "' + "x" * (11 << 20) + '"}]').encode(),
+            413,
+            "body",
+            "over the limit of 10 MB",
+        ),
+        (
+            (
+                '[{"staffNumber": "9", "firstName": "B", "lastName": "' + "x" * (3 << 20) + '"}]'
+            ).encode(),
+            400,
+            "[0].lastName",
+            "must be at most 100 characters",
+        ),
+        (
+            '[{"staffNumber": "9", "lastName": "Adàms", "firstName": "B"}]'.encode("cp1252"),
+            400,
+            "body",
+            "is not UTF-8: byte 0xe0 at byte offset 37",
+        ),
+    ],
+    ids=["deep-top", "deep-positions", "deep-path", "oversize-body", "oversize-record", "cp1252"],
+)
+def test_R_SYNC_2_bad_transfer_bodies_are_400_or_413_with_field_and_limit(
+    client, auth, ref_store, body, status, field, says
+):
+    assert client.post(BASE + "/staffMembers/sync/start", headers=auth).status_code == 200
+    r = client.post(TRANSFER, headers={**auth, "content-type": "application/json"}, content=body)
+    assert r.status_code == status, r.text
+    doc = r.json()
+    assert any(e["field"] == field and says in e["message"] for e in doc["errors"]), doc
+    with ref_store.session() as s:
+        info = sync.current(s)
+    assert (info.state, info.transferred) == ("transferring", 0)  # nothing staged
+    # The next step works: a good batch is staged.
+    ok = client.post(
+        TRANSFER, headers=auth, json=[{"staffNumber": "9", "lastName": "A", "firstName": "B"}]
+    )
+    assert ok.status_code == 200, ok.text
+
+
+def test_R_SYNC_2_a_utf16_body_with_a_bom_is_read(client, auth):
+    assert client.post(BASE + "/staffMembers/sync/start", headers=auth).status_code == 200
+    body = '[{"staffNumber": "9", "lastName": "Adàms", "firstName": "B"}]'.encode("utf-16")
+    r = client.post(TRANSFER, headers={**auth, "content-type": "application/json"}, content=body)
+    assert r.status_code == 200 and r.json()["accepted"] == 1
