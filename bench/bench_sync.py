@@ -5,7 +5,9 @@
 Builds the demo district with ``bo-tui demo --staff N --hr-out hr.json`` (a subprocess), then
 times: file transfer (target >= 20,000 records/s), validate (<= 3 s), Check Campus Data
 (<= 1 s), report pages, and a commit job (<= 20 s) on an HR file in which exactly 20 % of the
-Campus staff differ (the bench writes it from the store: in sync, then 20 % changed).
+Campus staff differ (the bench writes it from the store: in sync, then 20 % changed); then the
+history reads of that commit and its revert job (<= 20 s, R-HIST-2). ``--no-history`` runs the
+commit without R-HIST-1's recording, the A/B of its cost.
 Prints each figure, the peak memory (RSS) and the command line.
 """
 
@@ -224,7 +226,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--staff", type=int, default=50_000)
     ap.add_argument("--dir", help="work directory (default: a temporary one)")
+    ap.add_argument(
+        "--no-history",
+        action="store_true",
+        help="commit without R-HIST-1's recording (the A/B of its cost); no revert then",
+    )
     args = ap.parse_args()
+    if args.no_history:
+        _recording_off()
     work = Path(args.dir or tempfile.mkdtemp(prefix="bench-sync-"))
     work.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{work / 'bench.db'}"
@@ -292,8 +301,58 @@ def main() -> int:
         f"commit job: {st.processed:,} applied, {st.skipped:,} unchanged", f"{dt:.2f} s", "<= 20 s"
     )
     print(f"    job {st.status}; failures {st.failures}")
+    if not args.no_history:
+        bench_history(store)
     store.dispose()
     return 0
+
+
+def _recording_off() -> None:
+    """For the A/B only: the commit as it was before R-HIST-1 (nothing logged)."""
+    from bo_tui.core import change_log
+
+    change_log.snapshot = lambda *a, **k: change_log.Snapshot()
+    change_log.record = lambda *a, **k: 0
+    change_log.record_flag = lambda *a, **k: None
+    print("recording: OFF (R-HIST-1 disabled for this A/B run)")
+
+
+def bench_history(store: Store) -> None:
+    """3. Sync History's reads on the commit just made, then its revert as a job (R-HIST-2)."""
+    from bo_tui.core import history
+
+    print("3. the history of that commit, and its revert")
+    with store.session() as s:
+        top, t_hist = timed(lambda: history.SyncHistoryQuery().page(s, 0, 100))
+        sync_id = top[0].syncId
+        q = history.ChangeQuery(sync_id=sync_id)
+        n, t_count = timed(lambda: q.count(s))
+        _, t_first = timed(lambda: q.page(s, 0, 100))
+        _, t_deep = timed(lambda: q.page(s, max(n - 100, 0), 100))
+        _, t_filter = timed(lambda: history.ChangeQuery(sync_id=sync_id, area="identity").page(s))
+    print(f"    sync #{sync_id}: {top[0].changes:,} changed fields recorded")
+    line("sync history page (100 syncs)", f"{t_hist * 1000:.1f} ms", "<= 500 ms")
+    line(f"changes: count ({n:,})", f"{t_count * 1000:.1f} ms", "")
+    line("changes: first page (100)", f"{t_first * 1000:.1f} ms", "<= 500 ms")
+    line("changes: last page (100)", f"{t_deep * 1000:.1f} ms", "")
+    line("changes: identity area, first page", f"{t_filter * 1000:.1f} ms", "")
+    with store.session() as s:
+        p, t_prev = timed(lambda: history.preview_revert(s, sync_id))
+    line(
+        f"revert preview: {sum(p.counts.values()):,} back, {len(p.conflicts):,} conflicts",
+        f"{t_prev:.2f} s",
+        "",
+    )
+
+    def revert_job():
+        job_id = history.submit_revert_job(store, sync_id, "bench")
+        jobs.wait(job_id)
+        with store.transaction() as s:
+            return jobs.job_status(s, job_id), history.revert_result(s, job_id)
+
+    (st, res), dt = timed(revert_job)
+    line(f"revert job: {res.reverted:,} staff members back", f"{dt:.2f} s", "<= 20 s")
+    print(f"    job {st.status}; {len(res.conflicts):,} conflicts, {len(res.failures):,} failures")
 
 
 if __name__ == "__main__":

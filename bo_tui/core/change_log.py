@@ -115,6 +115,8 @@ MODELS = {
     "household_locations": HouseholdLocation,
 }
 ORDER = list(TABLES)  # parents first: the order rows are put back in, reversed to remove them
+_RANK = {t: i for i, t in enumerate(ORDER)}
+_NONE = object()
 _ADDED, _REMOVED = "added", "removed"
 
 
@@ -161,7 +163,7 @@ def _read(session: Session, table: str, where_col: str, ids: list[int]):
     cols = [t.c.id] + [t.c[c] for c in TABLES[table][1] if c != "ssn"]
     if table == "persons":
         cols += [t.c.ssn_enc, t.c.ssn_hash]
-    return session.connection().execute(select(*cols).where(t.c[where_col].in_(ids))).mappings()
+    return session.connection().execute(select(*cols).where(t.c[where_col].in_(ids))).all()
 
 
 def snapshot(
@@ -172,29 +174,31 @@ def snapshot(
     membership ended or removed by the write still shows its household after it)."""
     snap = Snapshot()
     pids = sorted(set(person_ids))
+    rows = snap.rows
+    person_cols = [c for c in TABLES["persons"][1] if c != "ssn"]
     for chunk in _chunks(pids):
         for r in _read(session, "persons", "id", chunk):
-            values = {c: r[c] for c in TABLES["persons"][1] if c != "ssn"}
-            values["ssn"] = [r["ssn_enc"], r["ssn_hash"]] if r["ssn_hash"] else None
-            snap.rows[("persons", r["id"])] = (r["id"], values)
+            values = dict(zip(person_cols, r[1:-2], strict=True))
+            values["ssn"] = [r[-2], r[-1]] if r[-1] else None
+            rows[("persons", r[0])] = (r[0], values)
         for table in ("identities", "employments", "positions", "household_members"):
+            cols = list(TABLES[table][1])
             for r in _read(session, table, "person_id", chunk):
-                values = {c: r[c] for c in TABLES[table][1]}
-                snap.rows[(table, r["id"])] = (r["person_id"], values)
+                values = dict(zip(cols, r[1:], strict=True))
+                rows[(table, r[0])] = (values["person_id"], values)
                 if table == "household_members":
-                    snap.households.setdefault(r["household_id"], r["person_id"])
+                    snap.households.setdefault(values["household_id"], values["person_id"])
     for hid, pid in dict(households).items():
         snap.households.setdefault(hid, pid)
-    for chunk in _chunks(snap.households):
-        for r in _read(session, "households", "id", chunk):
-            values = {c: r[c] for c in TABLES["households"][1]}
-            snap.rows[("households", r["id"])] = (snap.households[r["id"]], values)
-        for r in _read(session, "household_locations", "household_id", chunk):
-            values = {c: r[c] for c in TABLES["household_locations"][1]}
-            snap.rows[("household_locations", r["id"])] = (
-                snap.households[r["household_id"]],
-                values,
-            )
+    homes = snap.households
+    for chunk in _chunks(homes):
+        for table in ("households", "household_locations"):
+            cols = list(TABLES[table][1])
+            where = "id" if table == "households" else "household_id"
+            for r in _read(session, table, where, chunk):
+                values = dict(zip(cols, r[1:], strict=True))
+                home = r[0] if table == "households" else values["household_id"]
+                rows[(table, r[0])] = (homes[home], values)
     return snap
 
 
@@ -299,16 +303,73 @@ def _raw_row(values: dict[str, Any]) -> str:
     return enc(values)
 
 
+def _moved(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return "person_id" in old and old["person_id"] != new.get("person_id")
+
+
+def _base(numbers: dict, key: tuple[str, int], pid: int) -> dict[str, Any]:
+    return {
+        "person_id": pid,
+        "staff_number": numbers.get(pid),
+        "area": TABLES[key[0]][0],
+        "tbl": key[0],
+        "row_id": key[1],
+    }
+
+
+def _whole(labels: _Labels, numbers: dict, key, row, *, added: bool) -> dict[str, Any]:
+    """A row added or removed: one change, its label shown, the whole row kept as raw."""
+    pid, values = row
+    label = row_label(labels, key[0], values)
+    return {
+        **_base(numbers, key, pid),
+        "field": _ADDED if added else _REMOVED,
+        "before": None if added else label,
+        "after": label if added else None,
+        "op": "i" if added else "d",
+        "col": None,
+        "old_raw": None if added else _raw_row(values),
+        "new_raw": _raw_row(values) if added else None,
+    }
+
+
+def _columns_changed(labels: _Labels, numbers: dict, key, old, new) -> list[dict[str, Any]]:
+    out = []
+    base = _base(numbers, key, new[0])
+    for col, field in TABLES[key[0]][1].items():
+        a, b = old[1].get(col), new[1].get(col)
+        if _same(col, a, b):
+            continue
+        out.append(
+            {
+                **base,
+                "field": field,
+                "before": labels.value(col, a),
+                "after": labels.value(col, b),
+                "op": "u",
+                "col": col,
+                "old_raw": enc(a),
+                "new_raw": enc(b),
+            }
+        )
+    return out
+
+
 def diff(session: Session, before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
     """The change rows (without source, time and who) from ``before`` to ``after``."""
+    # Most rows of a batch are unchanged: compare whole rows first, label only what changed.
+    brows, arows = before.rows, after.rows
+    changed = [k for k in brows.keys() | arows.keys() if brows.get(k, _NONE) != arows.get(k, _NONE)]
     labels = _Labels(session)
-    addresses = {
-        vals.get("address_id")
-        for snap in (before, after)
-        for (t, _i), (_p, vals) in snap.rows.items()
-        if t == "household_locations"
-    }
-    labels.load_addresses({a for a in addresses if a is not None})
+    labels.load_addresses(
+        {
+            snap.rows[k][1].get("address_id")
+            for snap in (before, after)
+            for k in changed
+            if k[0] == "household_locations" and k in snap.rows
+        }
+        - {None}
+    )
     numbers = {
         pid: vals.get("staff_number")
         for snap in (before, after)
@@ -316,53 +377,17 @@ def diff(session: Session, before: Snapshot, after: Snapshot) -> list[dict[str, 
         if t == "persons"
     }
     out: list[dict[str, Any]] = []
-    for key in sorted(
-        before.rows.keys() | after.rows.keys(), key=lambda k: (ORDER.index(k[0]), k[1])
-    ):
-        table, row_id = key
-        area, fields = TABLES[table]
+    for key in sorted(changed, key=lambda k: (_RANK[k[0]], k[1])):
         old, new = before.rows.get(key), after.rows.get(key)
-        pid = (new or old)[0]
-        base = {
-            "person_id": pid,
-            "staff_number": numbers.get(pid),
-            "area": area,
-            "tbl": table,
-            "row_id": row_id,
-        }
-        if old is None or new is None:
-            values = (new or old)[1]
-            added = old is None
-            label = row_label(labels, table, values)
-            out.append(
-                {
-                    **base,
-                    "field": _ADDED if added else _REMOVED,
-                    "before": None if added else label,
-                    "after": label if added else None,
-                    "op": "i" if added else "d",
-                    "col": None,
-                    "old_raw": None if added else _raw_row(values),
-                    "new_raw": _raw_row(values) if added else None,
-                }
-            )
-            continue
-        for col, field in fields.items():
-            a, b = old[1].get(col), new[1].get(col)
-            if _same(col, a, b):
-                continue
-            out.append(
-                {
-                    **base,
-                    "field": field,
-                    "before": labels.value(col, a),
-                    "after": labels.value(col, b),
-                    "op": "u",
-                    "col": col,
-                    "old_raw": enc(a),
-                    "new_raw": enc(b),
-                }
-            )
+        if old is not None and new is not None and _moved(old[1], new[1]):
+            # SQLite reuses the id of a row removed in the same write (a position dropped by
+            # R-POS-7, another staff member's added): two rows, so a removal and an addition.
+            out.append(_whole(labels, numbers, key, old, added=False))
+            out.append(_whole(labels, numbers, key, new, added=True))
+        elif old is None or new is None:
+            out.append(_whole(labels, numbers, key, new or old, added=old is None))
+        else:
+            out.extend(_columns_changed(labels, numbers, key, old, new))
     return out
 
 

@@ -141,9 +141,11 @@ def _plan_row(plan: PersonPlan, r, current: log.Snapshot) -> str:
             return "changed since"
         plan.deletes.append(key)
     else:
-        if now is not None:
-            return "present again since"
-        plan.inserts.append((r.tbl, r.row_id, json.loads(r.old_raw)))
+        raw = json.loads(r.old_raw)
+        if now is not None and json.loads(log.enc(now[1])) == raw:
+            return ""  # back already
+        # Put back under its own id when that is free, else under a new one (``execute``).
+        plan.inserts.append((r.tbl, r.row_id, raw))
     return ""
 
 
@@ -195,8 +197,10 @@ def execute(session: Session, plan: PersonPlan) -> None:
         conn.execute(update(t).where(t.c.id == row_id).values(**_columns(table, values)))
     for table, row_id, raw in plan.inserts:
         t = log.MODELS[table].__table__
-        values = {k: log.dec(table, k, log.enc(v)) for k, v in raw.items()}
-        conn.execute(insert(t).values(id=row_id, **_columns(table, values)))
+        values = _columns(table, {k: log.dec(table, k, log.enc(v)) for k, v in raw.items()})
+        # A removed row's id may serve another row since (SQLite reuses the highest ids).
+        taken = conn.execute(select(t.c.id).where(t.c.id == row_id)).first()
+        conn.execute(insert(t).values(**values) if taken else insert(t).values(id=row_id, **values))
 
 
 def _columns(table: str, values: dict[str, Any]) -> dict[str, Any]:
