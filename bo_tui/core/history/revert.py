@@ -78,6 +78,11 @@ def refusal(session: Session, sync_id: int) -> str:
         return f"sync #{sync_id} is {run.state}, not committed: only a committed sync goes back"
     taken = reverted_by(session, sync_id)
     if taken is not None:
+        if session.get(SyncRun, taken).state != "committed":
+            return (
+                f"sync #{sync_id} is being reverted (revert #{taken}); if that job stopped, "
+                "continue it with `bo-tui sync resume`"
+            )
         return f"sync #{sync_id} is already reverted (revert #{taken})"
     has_changes = session.scalar(
         select(func.count()).select_from(log.CL).where(log.CL.c.sync_id == sync_id).limit(1)
