@@ -23,6 +23,7 @@ from bo_tui.core.sync import states
 from ..messages import DataChanged, ProgressMade
 from ..widgets.admin_modals import AdminConfirm
 from ..widgets.big_table import BigTable, Column
+from ..widgets.file_box import TRANSFER_NEXT, split_encoding
 from .base import BaseScreen
 from .sync_commit import REASON_LINES, REASON_WIDTH, CommitSteps, _when
 from .sync_modals import CheckCampusModal, PathSuggester
@@ -395,12 +396,12 @@ class SyncScreen(CommitSteps, BaseScreen):
             self._done()
             self.query_one("#sync-transfer-bar").display = False
             if event.worker.group == "sync-transfer":
-                # Not "Reading …" forever: the line says the file stopped, and why (records
-                # before a broken one stay staged: the table above counts them).
+                # Not "Reading …" forever: the line says the file stopped, why, and the next
+                # step (a file is atomic: nothing of it was staged, issue 18).
                 error = event.worker.error
                 why = f": {error.message}" if isinstance(error, CoreError) else ""
                 self.query_one("#sync-transfer-msg", Static).update(
-                    f"[red]Transfer stopped{escape(why)}[/red]"
+                    f"[red]Transfer stopped{escape(why)}[/red]\n{TRANSFER_NEXT}"
                 )
             self.load_state()
 
@@ -532,6 +533,7 @@ class SyncScreen(CommitSteps, BaseScreen):
     def _transfer(self, raw: str) -> None:
         if not self._may("transfer") or self._wait_busy():
             return
+        raw, encoding = split_encoding(raw)
         path = Path(raw).expanduser()
         if not path.is_file():
             self.query_one("#sync-transfer-msg", Static).update(
@@ -545,14 +547,14 @@ class SyncScreen(CommitSteps, BaseScreen):
         self.set_focus(None)  # the wizard's keys, not the path field, while the file streams
         self._begin("transfer", "")
         self._poll_timer.resume()
-        self.run_transfer(str(path))
+        self.run_transfer(str(path), encoding)
 
     @work(thread=True, exclusive=True, group="sync-transfer", exit_on_error=False)
-    def run_transfer(self, path: str) -> None:
+    def run_transfer(self, path: str, encoding: str | None = None) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(ProgressMade("transfer", done, total))
 
-        result = sync_core.transfer_file(self.app.store, path, progress=progress)
+        result = sync_core.transfer_file(self.app.store, path, progress=progress, encoding=encoding)
         self.app.call_from_thread(self._transferred, Path(path).name, result)
 
     def _transferred(self, name: str, r) -> None:
@@ -573,6 +575,12 @@ class SyncScreen(CommitSteps, BaseScreen):
             lines.append(
                 f"  [red]✗[/red] {escape(str(rej.staffNumber or '?'))}: {where} "
                 f"{escape(str(first.get('message', '')))}{more}"
+            )
+        if r.replaced:
+            lines.append(
+                f"  [yellow]{r.replaced:,} records were replaced by a later copy of their staff "
+                f"number[/yellow] ({r.duplicateStaffNumbers:,} staff numbers more than once: "
+                "the report's HR duplicates tab)"
             )
         if r.rejectedCount:
             lines.append("  [dim]Every rejected record is in the error log (l).[/dim]")
