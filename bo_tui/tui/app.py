@@ -27,7 +27,14 @@ from .screens.help import HelpScreen
 
 def _screen_bindings() -> list[Binding]:
     return [
-        Binding(s.key, f"open_screen('{s.id}')", s.title, id=f"screen.{s.id}", show=False)
+        Binding(
+            s.key,
+            f"open_screen('{s.id}')",
+            s.title,
+            id=f"screen.{s.id}",
+            show=False,
+            tooltip=f"Open {s.title}: {s.help}",
+        )
         for s in SCREENS
         if s.available()
     ]
@@ -42,9 +49,22 @@ class BoTuiApp(App):
     MODES = {s.id: s.make for s in SCREENS if s.available()}
     DEFAULT_MODE = "home"
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Palette", id="app.palette", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="The keys of this screen, with what each does",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            id="app.palette",
+            show=False,
+            tooltip="Find any screen or action by name",
+        ),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, tooltip="Quit bo-tui"),
         *_screen_bindings(),
     ]
 

@@ -108,3 +108,18 @@ def test_no_module_past_600_lines():
         if lines > MAX_LINES:
             long[rel] = lines
     assert long == {}
+
+
+def test_every_binding_has_an_id_and_a_tooltip():
+    """STYLE.md, TUI: every binding has an id (a keymap can remap it) and a tooltip (help and
+    the palette say what it does in whole words)."""
+    import ast
+
+    bare = []
+    for path in (PACKAGE / "tui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Binding":
+                names = {k.arg for k in node.keywords}
+                if not {"id", "tooltip"} <= names:
+                    bare.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert bare == []

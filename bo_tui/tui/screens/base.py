@@ -16,8 +16,8 @@ class BaseScreen(ForwardsFailures, Screen):
 
     TITLE = ""
     BINDINGS = [
-        Binding("escape", "back", "Back", id="screen.back", show=False),
-        Binding("q", "back", "Back", id="screen.back_q"),
+        Binding("escape", "back", "Back", id="screen.back", show=False, tooltip="Back to Home"),
+        Binding("q", "back", "Back", id="screen.back_q", tooltip="Back to Home"),
     ]
 
     @property
@@ -111,8 +111,22 @@ class BaseModal(ForwardsFailures, ModalScreen):
     """A modal: Escape and ``q`` close it (``q`` only when no text field has focus)."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="modal.close", show=False),
-        Binding("q", "close", "Close", id="modal.close_q", show=False),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="modal.close",
+            show=False,
+            tooltip="Close without changing anything",
+        ),
+        Binding(
+            "q",
+            "close",
+            "Close",
+            id="modal.close_q",
+            show=False,
+            tooltip="Close without changing anything",
+        ),
     ]
 
     def action_close(self) -> None:

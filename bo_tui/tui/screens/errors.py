@@ -63,7 +63,9 @@ class ErrorFilterModal(BaseModal):
     ErrorFilterModal .buttons { height: 1; align-horizontal: right; margin: 1 0 0 0; }
     ErrorFilterModal .buttons Button { margin: 0 0 0 2; }
     """
-    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="errors_filter.apply")]
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", id="errors_filter.apply", tooltip="Apply the filter")
+    ]
 
     def __init__(self, flt: log_core.ErrorFilter) -> None:
         super().__init__()
@@ -163,14 +165,51 @@ class ErrorLogScreen(BaseScreen):
     ErrorLogScreen #errors-filter { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("enter", "payload", "Payload", id="errors.payload", show=False),
-        Binding("f", "filter", "Filter", id="errors.filter"),
-        Binding("slash", "search", "Search text", id="errors.search"),
-        Binding("x", "clear_filter", "Clear filter", id="errors.clear_filter"),
-        Binding("s", "sort", "Sort", id="errors.sort"),
-        Binding("y", "copy_payload", "Copy payload", id="errors.copy_payload"),
-        Binding("e", "export", "Export PDF", id="errors.export"),
-        Binding("r", "refresh", "Refresh", id="errors.refresh"),
+        Binding(
+            "enter",
+            "payload",
+            "Payload",
+            id="errors.payload",
+            show=False,
+            tooltip="The entry's request body (SSNs and secrets redacted)",
+        ),
+        Binding(
+            "f",
+            "filter",
+            "Filter",
+            id="errors.filter",
+            tooltip="Filter by date, action, path or text",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search text",
+            id="errors.search",
+            tooltip="Only entries holding a text",
+        ),
+        Binding(
+            "x",
+            "clear_filter",
+            "Clear filter",
+            id="errors.clear_filter",
+            tooltip="Show every entry again",
+        ),
+        Binding("s", "sort", "Sort", id="errors.sort", tooltip="Sort by another column (cycles)"),
+        Binding(
+            "y",
+            "copy_payload",
+            "Copy payload",
+            id="errors.copy_payload",
+            tooltip="Copy the payload to the clipboard (OSC 52)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export PDF",
+            id="errors.export",
+            tooltip="Export the entries shown to a PDF file",
+        ),
+        Binding("r", "refresh", "Refresh", id="errors.refresh", tooltip="Read the error log again"),
     ]
 
     def __init__(self) -> None:

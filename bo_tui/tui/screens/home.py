@@ -31,10 +31,18 @@ def demo_hr_file(data_dir: str):
 class HomeScreen(BaseScreen):
     TITLE = "Home"
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="home.refresh"),
-        Binding("d", "load_demo", "Load demo district", id="home.load_demo"),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
-        Binding("escape", "app.quit", "Quit", id="home.quit_escape", show=False),
+        Binding("r", "refresh", "Refresh", id="home.refresh", tooltip="Read the counts again"),
+        Binding(
+            "d",
+            "load_demo",
+            "Load demo district",
+            id="home.load_demo",
+            tooltip="Load the demo district into this empty store",
+        ),
+        Binding("q", "app.quit", "Quit", id="home.quit", tooltip="Quit bo-tui"),
+        Binding(
+            "escape", "app.quit", "Quit", id="home.quit_escape", show=False, tooltip="Quit bo-tui"
+        ),
     ]
 
     def compose(self) -> ComposeResult:

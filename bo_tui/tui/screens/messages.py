@@ -28,10 +28,26 @@ class MessageCenterScreen(BaseScreen):
     }
     """
     BINDINGS = [
-        Binding("m", "toggle_read", "Read/unread", id="messages.toggle_read"),
-        Binding("a", "all_read", "All read", id="messages.all_read"),
-        Binding("f", "unread_only", "Unread only", id="messages.unread_only"),
-        Binding("r", "refresh", "Refresh", id="messages.refresh"),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            id="messages.toggle_read",
+            tooltip="Mark the message read or unread",
+        ),
+        Binding(
+            "a", "all_read", "All read", id="messages.all_read", tooltip="Mark every message read"
+        ),
+        Binding(
+            "f",
+            "unread_only",
+            "Unread only",
+            id="messages.unread_only",
+            tooltip="Only unread messages (toggles)",
+        ),
+        Binding(
+            "r", "refresh", "Refresh", id="messages.refresh", tooltip="Read the messages again"
+        ),
     ]
 
     def __init__(self) -> None:

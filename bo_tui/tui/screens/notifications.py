@@ -62,8 +62,20 @@ class NotificationEditor(BaseModal):
     NotificationEditor .ne-buttons Button { margin: 0 0 0 2; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="notification_editor.save"),
-        Binding("delete,x", "remove", "Remove recipient", id="notification_editor.remove"),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="notification_editor.save",
+            tooltip="Save the notification and its recipients",
+        ),
+        Binding(
+            "delete,x",
+            "remove",
+            "Remove recipient",
+            id="notification_editor.remove",
+            tooltip="Remove the selected recipient",
+        ),
     ]
 
     def __init__(
@@ -267,10 +279,34 @@ class NotificationsScreen(BaseScreen):
     NotificationsScreen #notes-status { padding: 0 1; height: auto; }
     """
     BINDINGS = [
-        Binding("n", "new", "New", id="notifications.new"),
-        Binding("e", "edit", "Edit", id="notifications.edit"),
-        Binding("d", "delete", "Delete", id="notifications.delete"),
-        Binding("r", "refresh", "Refresh", id="notifications.refresh"),
+        Binding(
+            "n",
+            "new",
+            "New",
+            id="notifications.new",
+            tooltip="A new notification with its recipients",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="notifications.edit",
+            tooltip="Change the notification's recipients",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="notifications.delete",
+            tooltip="Delete the notification (asks first)",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="notifications.refresh",
+            tooltip="Read the notifications again",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -60,8 +60,13 @@ CONSEQUENCES = {
 NUMBER_HELP = {
     "massChangePercent": "Commits changing over this % of Campus staff need confirming (0: off).",
     "massChangeMinimum": "…and only when it changes at least this many staff members.",
+    "historyDays": "Days each recorded change of staff data is kept (older ones are pruned).",
 }
-NUMBER_LABELS = {"massChangePercent": "Percent", "massChangeMinimum": "Minimum"}
+NUMBER_LABELS = {
+    "massChangePercent": "Percent",
+    "massChangeMinimum": "Minimum",
+    "historyDays": "Days",
+}
 
 
 class PrefBox(Checkbox):
@@ -93,8 +98,16 @@ class PreferencesScreen(BaseScreen):
     PreferencesScreen #pref-actions Button { margin: 0 2 0 0; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="preferences.save"),
-        Binding("ctrl+r", "revert", "Revert", id="preferences.revert"),
+        Binding(
+            "ctrl+s", "save", "Save", id="preferences.save", tooltip="Save the changed preferences"
+        ),
+        Binding(
+            "ctrl+r",
+            "revert",
+            "Revert",
+            id="preferences.revert",
+            tooltip="Back to the saved preferences",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -116,15 +129,20 @@ class PreferencesScreen(BaseScreen):
             yield from self._switch("allowHouseholdAddress")
             yield Static("Mass-change guard (sync commit)", classes="pref-section")
             for name in ("massChangePercent", "massChangeMinimum"):
-                with Horizontal(classes="pref-number"):
-                    yield Label(NUMBER_LABELS[name])
-                    yield Input(id=f"pref-{name}", type="integer", compact=True, max_length=7)
-                yield Static(NUMBER_HELP[name], classes="pref-why")
-                yield Static("", id=f"err-{name}", classes="pref-error")
+                yield from self._number(name)
+            yield Static("Change history", classes="pref-section")
+            yield from self._number("historyDays")
             with Horizontal(id="pref-actions"):
                 yield Button("Save  ^s", id="pref-save", variant="primary")
                 yield Button("Revert  ^r", id="pref-revert")
         yield Footer()
+
+    def _number(self, name: str) -> ComposeResult:
+        with Horizontal(classes="pref-number"):
+            yield Label(NUMBER_LABELS[name])
+            yield Input(id=f"pref-{name}", type="integer", compact=True, max_length=7)
+        yield Static(NUMBER_HELP[name], classes="pref-why")
+        yield Static("", id=f"err-{name}", classes="pref-error")
 
     def _switch(self, name: str) -> ComposeResult:
         yield PrefBox(_label(name), id=f"pref-{name}", compact=True)

@@ -89,16 +89,64 @@ class ReportScreen(BaseScreen):
     ReportScreen #report-empty { padding: 1 2; height: auto; }
     """
     BINDINGS = [
-        Binding("slash", "search", "Search", id="report.search"),
-        Binding("f", "filter", "Filter", id="report.filter"),
-        Binding("y", "copy", "Copy", id="report.copy"),
-        Binding("e", "export", "Export", id="report.export"),
-        Binding("c", "combine", "Combine person", id="report.combine"),
-        Binding("right_square_bracket", "next_tab", "Next tab", id="report.next_tab"),
         Binding(
-            "left_square_bracket", "previous_tab", "Previous tab", id="report.prev_tab", show=False
+            "slash",
+            "search",
+            "Search",
+            id="report.search",
+            tooltip="Find a staff number or name in this tab (n: next)",
         ),
-        Binding("r", "refresh", "Reload", id="report.refresh", show=False),
+        Binding(
+            "f",
+            "filter",
+            "Filter",
+            id="report.filter",
+            tooltip="Only rows with a changed field, held back, or not reviewed yet",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            id="report.copy",
+            tooltip="Copy the staff number to the clipboard (OSC 52)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="report.export",
+            tooltip="Export this tab or the whole report (PDF, CSV, JSON)",
+        ),
+        Binding(
+            "c",
+            "combine",
+            "Combine person",
+            id="report.combine",
+            tooltip="Combine Person: the possible duplicate into the HR staff member",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_tab",
+            "Next tab",
+            id="report.next_tab",
+            tooltip="The next category",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_tab",
+            "Previous tab",
+            id="report.prev_tab",
+            show=False,
+            tooltip="The previous category",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Reload",
+            id="report.refresh",
+            show=False,
+            tooltip="Read the report again",
+        ),
     ]
 
     def __init__(self) -> None:

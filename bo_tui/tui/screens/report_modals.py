@@ -142,7 +142,15 @@ class ReportDetailModal(BaseModal):
         + _BOX
         + "& > Vertical { height: 100%; } #detail-body { height: 1fr; } #detail-keys { height: 1; color: $text-muted; } }"
     )
-    BINDINGS = [Binding("y", "copy", "Copy staff number", id="report.detail_copy")]
+    BINDINGS = [
+        Binding(
+            "y",
+            "copy",
+            "Copy staff number",
+            id="report.detail_copy",
+            tooltip="Copy the staff number to the clipboard (OSC 52)",
+        )
+    ]
 
     def __init__(self, category: str, data: dict) -> None:
         super().__init__()
@@ -216,7 +224,16 @@ class ExportModal(BaseModal):
     Dismisses ``(scope, path)`` with scope ``tab`` or ``all``, or None."""
 
     DEFAULT_CSS = "ExportModal {" + _BOX + "RadioSet { height: auto; width: 100%; } }"
-    BINDINGS = [Binding("escape", "close", "Cancel", id="report.export_cancel", show=False)]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "close",
+            "Cancel",
+            id="report.export_cancel",
+            show=False,
+            tooltip="Close without exporting",
+        )
+    ]
 
     def __init__(
         self, tab_title: str | None, default_dir: str, *, tab_supported: bool = True

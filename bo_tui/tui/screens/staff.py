@@ -51,11 +51,32 @@ class StaffScreen(BaseScreen):
     BINDINGS = [
         # key_display " /": the palette reads "Search  [/]" as a markup closing tag and
         # crashes (commands.py does not escape its prompts; reported to its owner).
-        Binding("slash", "focus_search", "Search", id="staff.search", key_display=" /"),
-        Binding("n", "next_page", "Next page", id="staff.next_page"),
-        Binding("p", "prev_page", "Prev page", id="staff.prev_page"),
-        Binding("c", "combine", "Combine", id="staff.combine"),
-        Binding("r", "refresh", "Refresh", id="staff.refresh", show=False),
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            id="staff.search",
+            key_display=" /",
+            tooltip="Search staff by number, name or birth date",
+        ),
+        Binding(
+            "n", "next_page", "Next page", id="staff.next_page", tooltip="The next page of staff"
+        ),
+        Binding(
+            "p",
+            "prev_page",
+            "Prev page",
+            id="staff.prev_page",
+            tooltip="The previous page of staff",
+        ),
+        Binding(
+            "c",
+            "combine",
+            "Combine",
+            id="staff.combine",
+            tooltip="Combine Person: merge a duplicate into this staff member",
+        ),
+        Binding("r", "refresh", "Refresh", id="staff.refresh", show=False, tooltip="Search again"),
     ]
 
     def __init__(self) -> None:

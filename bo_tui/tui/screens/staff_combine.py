@@ -97,9 +97,27 @@ class CombinePersonModal(BaseModal):
     CombinePersonModal #combine-buttons Button { margin: 0 0 0 2; }
     """
     BINDINGS = [
-        Binding("y", "confirm", "Combine", id="combine.confirm"),
-        Binding("b", "pick_base", "Change base", id="combine.base"),
-        Binding("o", "pick_other", "Change other", id="combine.other"),
+        Binding(
+            "y",
+            "confirm",
+            "Combine",
+            id="combine.confirm",
+            tooltip="Combine the two persons (no undo)",
+        ),
+        Binding(
+            "b",
+            "pick_base",
+            "Change base",
+            id="combine.base",
+            tooltip="Pick another base person (the one who stays)",
+        ),
+        Binding(
+            "o",
+            "pick_other",
+            "Change other",
+            id="combine.other",
+            tooltip="Pick another person to merge into the base",
+        ),
     ]
 
     def __init__(

@@ -176,13 +176,47 @@ class StaffDetailScreen(BaseScreen):
     StaffDetailScreen .detail-body { height: 1fr; }
     """
     BINDINGS = [
-        Binding("e", "edit", "Edit", id="staff_detail.edit"),
-        Binding("a", "add", "Add", id="staff_detail.add"),
-        Binding("s", "toggle_ssn", "SSN", id="staff_detail.ssn"),
-        Binding("c", "combine", "Combine", id="staff_detail.combine"),
-        Binding("n", "next_tab", "Next tab", id="staff_detail.next_tab"),
-        Binding("p", "prev_tab", "Prev tab", id="staff_detail.prev_tab", show=False),
-        Binding("r", "refresh", "Refresh", id="staff_detail.refresh", show=False),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="staff_detail.edit",
+            tooltip="Edit this area, when its lock allows",
+        ),
+        Binding(
+            "a", "add", "Add", id="staff_detail.add", tooltip="Add an employment or a position"
+        ),
+        Binding(
+            "s",
+            "toggle_ssn",
+            "SSN",
+            id="staff_detail.ssn",
+            tooltip="Show or mask the SSN (needs the Reveal SSNs right)",
+        ),
+        Binding(
+            "c",
+            "combine",
+            "Combine",
+            id="staff_detail.combine",
+            tooltip="Combine Person: merge a duplicate into this staff member",
+        ),
+        Binding("n", "next_tab", "Next tab", id="staff_detail.next_tab", tooltip="The next tab"),
+        Binding(
+            "p",
+            "prev_tab",
+            "Prev tab",
+            id="staff_detail.prev_tab",
+            show=False,
+            tooltip="The previous tab",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="staff_detail.refresh",
+            show=False,
+            tooltip="Read the staff member again",
+        ),
     ]
 
     def __init__(self, person_id: int, *, tab: str = "demographics") -> None:

@@ -38,8 +38,22 @@ class FormFields(VerticalScroll):
     """The fields' scroller: up/down move between fields (not scroll), as in a paper form."""
 
     BINDINGS = [
-        Binding("down", "app.focus_next", "Next field", id="staff_form.next", show=False),
-        Binding("up", "app.focus_previous", "Previous field", id="staff_form.previous", show=False),
+        Binding(
+            "down",
+            "app.focus_next",
+            "Next field",
+            id="staff_form.next",
+            show=False,
+            tooltip="The next field",
+        ),
+        Binding(
+            "up",
+            "app.focus_previous",
+            "Previous field",
+            id="staff_form.previous",
+            show=False,
+            tooltip="The previous field",
+        ),
     ]
 
 
@@ -64,7 +78,7 @@ class StaffForm(BaseModal):
     StaffForm #form-buttons { height: 1; align: right middle; margin: 1 0 0 0; }
     StaffForm #form-buttons Button { margin: 0 0 0 2; }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="staff_form.save")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="staff_form.save", tooltip="Save the changes")]
 
     def __init__(
         self,

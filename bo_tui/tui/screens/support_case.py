@@ -25,14 +25,57 @@ class CaseDetailScreen(SupportBase):
 
     TITLE = "Support case"
     BINDINGS = [
-        Binding("r", "reply", "Reply", id="support.case.reply"),
-        Binding("a", "support_reply", "Support reply", id="support.case.support_reply"),
-        Binding("s", "status", "Status", id="support.case.status"),
-        Binding("c", "close_case", "Close", id="support.case.close"),
-        Binding("o", "reopen", "Reopen", id="support.case.reopen"),
-        Binding("t", "transition", "Transition", id="support.case.transition"),
-        Binding("escape", "back", "Back", id="support.case.back", show=False),
-        Binding("q", "back", "Back", id="support.case.back_q"),
+        Binding(
+            "r",
+            "reply",
+            "Reply",
+            id="support.case.reply",
+            tooltip="Write to Campus Support on this case",
+        ),
+        Binding(
+            "a",
+            "support_reply",
+            "Support reply",
+            id="support.case.support_reply",
+            tooltip="Reply as Campus Support",
+        ),
+        Binding(
+            "s",
+            "status",
+            "Status",
+            id="support.case.status",
+            tooltip="Set the case's status (Campus Support)",
+        ),
+        Binding(
+            "c",
+            "close_case",
+            "Close",
+            id="support.case.close",
+            tooltip="Close the resolved case (reopen within 60 days)",
+        ),
+        Binding(
+            "o",
+            "reopen",
+            "Reopen",
+            id="support.case.reopen",
+            tooltip="Reopen the case with what is still wrong",
+        ),
+        Binding(
+            "t",
+            "transition",
+            "Transition",
+            id="support.case.transition",
+            tooltip="Hand an exception case to an authorized contact",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="support.case.back",
+            show=False,
+            tooltip="Back to the cases",
+        ),
+        Binding("q", "back", "Back", id="support.case.back_q", tooltip="Back to the cases"),
     ]
     DEFAULT_CSS = """
     CaseDetailScreen #case-body { padding: 0 1; }

@@ -94,8 +94,20 @@ class CheckCampusModal(BaseModal):
     )
 
     BINDINGS = [
-        Binding("right_square_bracket", "tab(1)", "Next tab", id="sync.check_next_tab"),
-        Binding("left_square_bracket", "tab(-1)", "Previous tab", id="sync.check_prev_tab"),
+        Binding(
+            "right_square_bracket",
+            "tab(1)",
+            "Next tab",
+            id="sync.check_next_tab",
+            tooltip="The next list",
+        ),
+        Binding(
+            "left_square_bracket",
+            "tab(-1)",
+            "Previous tab",
+            id="sync.check_prev_tab",
+            tooltip="The previous list",
+        ),
     ]
 
     def __init__(self, check: CampusCheck) -> None:
@@ -180,7 +192,7 @@ class CommitConfirmModal(BaseModal):
         #commit-advice { padding: 1 0 0 0; height: auto; color: $text-warning; }
     }"""
     )
-    BINDINGS = [Binding("y", "confirm", "Commit", id="sync.commit_confirm")]
+    BINDINGS = [Binding("y", "confirm", "Commit", id="sync.commit_confirm", tooltip="Commit now")]
 
     def __init__(self, counts, held: int, *, background: bool, advice: str = "") -> None:
         super().__init__()

@@ -33,7 +33,11 @@ class RightsEditor(BaseModal):
     RightsEditor .buttons { height: 1; align-horizontal: right; }
     RightsEditor .buttons Button { margin: 0 0 0 2; }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="rights_editor.save")]
+    BINDINGS = [
+        Binding(
+            "ctrl+s", "save", "Save", id="rights_editor.save", tooltip="Save the user's tool rights"
+        )
+    ]
 
     def __init__(self, user: users_core.UserInfo) -> None:
         super().__init__()
@@ -76,10 +80,26 @@ class UsersScreen(BaseScreen):
     }
     """
     BINDINGS = [
-        Binding("e", "edit", "Edit rights", id="users.edit"),
-        Binding("a", "toggle_active", "Activate/deactivate", id="users.toggle_active"),
-        Binding("slash", "search", "Search", id="users.search"),
-        Binding("x", "clear_search", "Clear search", id="users.clear_search"),
+        Binding(
+            "e", "edit", "Edit rights", id="users.edit", tooltip="Change the user's tool rights"
+        ),
+        Binding(
+            "a",
+            "toggle_active",
+            "Activate/deactivate",
+            id="users.toggle_active",
+            tooltip="Activate or deactivate the user",
+        ),
+        Binding(
+            "slash", "search", "Search", id="users.search", tooltip="Find users by name or login"
+        ),
+        Binding(
+            "x",
+            "clear_search",
+            "Clear search",
+            id="users.clear_search",
+            tooltip="Show every user again",
+        ),
     ]
 
     def __init__(self) -> None:

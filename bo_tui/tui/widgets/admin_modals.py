@@ -63,7 +63,16 @@ class AdminPrompt(BaseModal):
     """One line of text (a file path, a search text); Enter accepts, Escape cancels."""
 
     DEFAULT_CSS = "AdminPrompt {" + _BOX + "}"
-    BINDINGS = [Binding("escape", "close", "Cancel", id="prompt.cancel", show=False)]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "close",
+            "Cancel",
+            id="prompt.cancel",
+            show=False,
+            tooltip="Close without changing anything",
+        )
+    ]
 
     def __init__(self, title: str, label: str, value: str = "", *, hint: str = "") -> None:
         super().__init__()
@@ -113,7 +122,11 @@ class AdminTextView(BaseModal):
         + _BOX
         + "& > Vertical { width: 100; height: 90%; } #view-body { height: 1fr; } }"
     )
-    BINDINGS = [Binding("y", "copy", "Copy", id="view.copy")]
+    BINDINGS = [
+        Binding(
+            "y", "copy", "Copy", id="view.copy", tooltip="Copy the text to the clipboard (OSC 52)"
+        )
+    ]
 
     def __init__(self, title: str, head: RenderableType, body: RenderableType, copy_text: str):
         super().__init__()

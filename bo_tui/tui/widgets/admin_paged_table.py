@@ -56,8 +56,17 @@ class AdminPagedTable(ForwardsFailures, Vertical):
     """
     BINDINGS = [
         # Off the footer (the status line names them) so the screen's own keys lead it.
-        Binding("n", "next_page", "Next page", id="table.next_page", show=False),
-        Binding("p", "prev_page", "Previous page", id="table.prev_page", show=False),
+        Binding(
+            "n", "next_page", "Next page", id="table.next_page", show=False, tooltip="The next page"
+        ),
+        Binding(
+            "p",
+            "prev_page",
+            "Previous page",
+            id="table.prev_page",
+            show=False,
+            tooltip="The previous page",
+        ),
     ]
 
     class RowHighlighted(Message):

@@ -21,11 +21,24 @@ class RowTable(DataTable):
     """A row-cursor table: Enter opens the row (shown in the footer), j/k move like VisiData."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", id="staff_table.open"),
-        Binding("j", "cursor_down", "Down", id="staff_table.down", show=False),
-        Binding("k", "cursor_up", "Up", id="staff_table.up", show=False),
-        Binding("g", "scroll_top", "Top", id="staff_table.top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", id="staff_table.bottom", show=False),
+        Binding(
+            "enter", "select_cursor", "Open", id="staff_table.open", tooltip="Open the staff member"
+        ),
+        Binding(
+            "j", "cursor_down", "Down", id="staff_table.down", show=False, tooltip="Down one row"
+        ),
+        Binding("k", "cursor_up", "Up", id="staff_table.up", show=False, tooltip="Up one row"),
+        Binding(
+            "g", "scroll_top", "Top", id="staff_table.top", show=False, tooltip="The first row"
+        ),
+        Binding(
+            "G",
+            "scroll_bottom",
+            "Bottom",
+            id="staff_table.bottom",
+            show=False,
+            tooltip="The last row",
+        ),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -35,13 +48,31 @@ class RowTable(DataTable):
 class EditTable(RowTable):
     """Rows that Enter edits (employments, positions)."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="staff_table.edit", show=False)]
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Edit",
+            id="staff_table.edit",
+            show=False,
+            tooltip="Edit the row",
+        )
+    ]
 
 
 class HistoryTable(RowTable):
     """Rows to read only (identity history): Enter does nothing, so the footer offers nothing."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open", id="staff_table.open", show=False)]
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Open",
+            id="staff_table.open",
+            show=False,
+            tooltip="Open the staff member",
+        )
+    ]
 
 
 KIND_LABEL = {"staff": "staff", "employee": "no position", "student": "student", "person": "person"}

@@ -61,10 +61,19 @@ class SupportForm(BaseModal):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Save", id="support.form.submit"),
-        Binding("escape", "close", "Cancel", id="support.form.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="support.form.submit", tooltip="Save"),
+        Binding(
+            "escape", "close", "Cancel", id="support.form.cancel", tooltip="Close without saving"
+        ),
         # q on a checkbox or a list must not throw away a half-written case: Escape does that.
-        Binding("q", "close_if_blank", "Close", id="support.form.close_q", show=False),
+        Binding(
+            "q",
+            "close_if_blank",
+            "Close",
+            id="support.form.close_q",
+            show=False,
+            tooltip="Close, when nothing was typed",
+        ),
     ]
 
     def __init__(
