@@ -233,7 +233,9 @@ class ReportSummary(BaseModel):
     campusDuplicateStaffNumbers: int = 0
     campusNoStaffNumber: int = 0
     willNotCommit: int | None = Field(
-        None, description="HR records a commit would refuse (R-SYNC-12); null when not counted"
+        None,
+        description="HR records a commit would refuse (R-SYNC-12); null in a report made "
+        "before this count existed",
     )
     hrDuplicateStaffNumbers: int | None = Field(
         None, description="staff numbers more than once in one HR file (the last copy staged)"
