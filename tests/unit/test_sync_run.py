@@ -125,3 +125,28 @@ def test_R_LOG_1_a_rejected_file_record_names_its_file_once(campus):
     with campus.session() as s:
         paths = [e.path for e in errorlog.page(s, 0, 50)]
     assert paths and all(p.startswith("hr_bad.csv line ") for p in paths), paths
+
+
+def test_R_SYNC_11_a_missing_data_key_stops_the_job_resumably_instead_of_failing_everyone(
+    campus, monkeypatch
+):
+    import base64
+    import os
+
+    from bo_tui.core.errors import CoreError
+    from bo_tui.core.sync.run import commit_now
+
+    run_file(campus, [SYNC / "hr.json"], by="cron")
+    good = os.environ["BO_TUI_KEY"]
+    monkeypatch.setenv("BO_TUI_KEY", base64.urlsafe_b64encode(b"z" * 32).decode())
+    with pytest.raises(CoreError) as exc:
+        commit_now(campus, "cron", job=True)
+    assert "data key that is not configured" in exc.value.message
+    with campus.session() as s:
+        st = sync.status(s)
+    assert st.sync.state == "committing" and st.job.status == "failed" and st.job.failures == 0
+    monkeypatch.setenv("BO_TUI_KEY", good)
+    assert sync.resume(campus)  # with the key back, the job finishes: nobody failed for good
+    with campus.session() as s:
+        st = sync.status(s)
+    assert st.sync.state == "committed" and st.job.status == "completed"

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ...store.crypto import vault
+from ...store.crypto import KeyError_, vault
 from ...store.models import Person
 from ...store.models.sync import CommitJob, CommitJobItem, SyncStaged
 from .. import change_log, errorlog, notifications, staff
@@ -132,6 +132,14 @@ def apply_batch(
                 with session.begin_nested():
                     apply(session, sn, data, today=today, action=action)
                 done.append(item_id)
+            except KeyError_ as exc:
+                # The data key is no staff member's fault: the job stops (resumable), rather than
+                # every staff member failing for good.
+                raise CoreError(
+                    "the staged SSNs were encrypted with a data key that is not configured here "
+                    "(BO_TUI_KEY, or data.key in the user's config folder): nothing of this "
+                    "batch was applied; configure that key"
+                ) from exc
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops it
                 msg = failure_message(exc)
                 failed.append((item_id, msg))

@@ -131,7 +131,6 @@ def commit_now(
             state = st.status if st else "lost"
             raise CoreError(
                 f"commit job {job_id} {state}: {(st.message if st else '') or ''}".strip()
-                + "; resume it with `bo-tui sync resume`"
             )
         if progress:
             progress(st.total, st.total)
