@@ -296,7 +296,21 @@ class _FileTransfer:
 
     def _stage(self, session, batch: list[Any], origins: list[Origin], checked: list):
         mark = self.mark
-        seq0 = (mark.seq0 if mark else 0) + self.seq
+        floor = mark.seq0 if mark else 0
+        seq0 = floor + self.seq
+        self.duplicates.see_batch(
+            session,
+            self.sync_id,
+            floor,
+            self.seq,
+            [
+                (r[0], r[1][1], _line(o), digest(rec))
+                if r is not None and r[0] is not None
+                # A rejected record takes its place in the arrays but is never a copy.
+                else (None, None, None, 0)
+                for rec, o, r in zip(batch, origins, checked, strict=True)
+            ],
+        )
         self.seq += len(batch)
         r = transfer(
             session,
@@ -309,12 +323,8 @@ class _FileTransfer:
             checked_for=self.sync_id,
             seq0=seq0,
             keep=mark.keep if mark else None,
-            floor=mark.seq0 if mark else 0,
+            floor=floor,
         )
-        see = self.duplicates.see
-        for rec, origin, result in zip(batch, origins, checked, strict=True):
-            if result is not None and result[0] is not None:
-                see(result[0], result[1][1], _line(origin), digest(rec))
         return r
 
     def _counted(self, done: list, items: list[_Checked]) -> None:

@@ -2,63 +2,100 @@
 file is reported in the category ``hrDuplicateStaffNumbers`` with its lines and whether it differs."""
 
 # A later copy still replaces the earlier one (R-SYNC-2); the report says it happened. Memory is
-# one small entry per staff number of the file, and at most MAX_LINES lines per duplicate.
+# 12 bytes per record of the file, and at most MAX_LINES lines per duplicated staff number.
 
 from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...store.models.sync import SyncReportRow
+from ...store.models.sync import SyncReportRow, SyncStaged
+from .batch_sizes import IN_LIST
 from .bulk import insert_rows
 
 CATEGORY = "hrDuplicateStaffNumbers"
 MAX_LINES = 20  # lines listed per duplicated staff number (the count is always whole)
 _R = SyncReportRow.__table__
+_S = SyncStaged.__table__
 
 
-def digest(record: Any) -> bytes:
+def digest(record: Any) -> int:
     """A short fingerprint of a record's content, to tell copies that differ from true repeats."""
     if isinstance(record, bytes):
         text = record
     else:
         text = json.dumps(record, sort_keys=True, default=str).encode()
-    return hashlib.blake2b(text, digest_size=8).digest()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=7).digest())
 
 
 class FileDuplicates:
-    """The staff numbers of one file as its records are staged, in file order."""
+    """The staff numbers of one file as its records are staged, in file order. A record's seq
+    is the file's first seq plus its index, so the copy staged earlier is found in the staging
+    table by its staff key; only its line and fingerprint are kept here, in two arrays (12
+    bytes a record), never a dictionary of every staff number of the file."""
 
     def __init__(self, name: str):
         self.name = name
-        self._first: dict[str, tuple[int | None, bytes]] = {}
+        self.lines = array("I")  # per record of the file, by index: its line (0: unknown)
+        self.prints = array("Q")  # … and its fingerprint
         self.found: dict[str, dict[str, Any]] = {}
+        self.first: dict[str, int] = {}  # duplicated staff key -> index of its first copy
         self.replaced = 0  # records replaced by a later copy in the same file
 
-    def see(self, key: str, staff_number: str, line: int | None, fingerprint: bytes) -> None:
-        first = self._first.get(key)
-        if first is None:
-            self._first[key] = (line, fingerprint)
-            return
+    def see_batch(
+        self,
+        session: Session,
+        sync_id: int,
+        seq0: int,
+        base: int,
+        batch: list[tuple[str | None, str | None, int | None, int]],
+    ) -> None:
+        """A batch about to be staged, its records from index ``base`` of the file (seq0 its
+        first seq): (staff key or None when rejected, staff number, line, fingerprint) each."""
+        keys = sorted({k for k, _sn, _l, _f in batch if k is not None})
+        earlier: dict[str, int] = {}
+        for start in range(0, len(keys), IN_LIST):
+            rows = session.execute(
+                select(_S.c.staff_key, _S.c.seq).where(
+                    _S.c.sync_id == sync_id,
+                    _S.c.seq >= seq0,
+                    _S.c.staff_key.in_(keys[start : start + IN_LIST]),
+                )
+            )
+            earlier.update((k, seq - seq0) for k, seq in rows)
+        for i, (key, sn, line, fingerprint) in enumerate(batch):
+            self.lines.append(line or 0)
+            self.prints.append(fingerprint)
+            if key is None:
+                continue
+            before = earlier.get(key)
+            earlier[key] = base + i
+            if before is not None:
+                self._again(key, sn or key, before, base + i)
+
+    def _again(self, key: str, staff_number: str, before: int, index: int) -> None:
         self.replaced += 1
         row = self.found.get(key)
         if row is None:
+            self.first[key] = before
             row = self.found[key] = {
                 "staffNumber": staff_number,
                 "file": self.name,
                 "copies": 1,
-                "lines": [first[0]],
+                "lines": [self.lines[before] or None],
                 "differ": False,
             }
+        line = self.lines[index] or None
         row["copies"] += 1
         if len(row["lines"]) < MAX_LINES:
             row["lines"].append(line)
         row["keptLine"] = line  # the last copy is the one staged
-        if fingerprint != first[1]:
+        if self.prints[index] != self.prints[self.first[key]]:
             row["differ"] = True
 
     def write(self, session: Session, sync_id: int) -> None:
