@@ -109,6 +109,14 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "Authorized contacts, cases and update requests",
     ),
     ScreenSpec("users", "Users", "u", "users", "UsersScreen", "Users and their tool rights"),
+    ScreenSpec(
+        "history",
+        "Sync History",
+        "h",
+        "history",
+        "SyncHistoryScreen",
+        "Past syncs and reverts, the changes each made, revert a sync",
+    ),
 )
 
 

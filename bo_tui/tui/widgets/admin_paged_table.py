@@ -98,9 +98,11 @@ class AdminPagedTable(ForwardsFailures, Vertical):
         extra: Callable[[Any], None] | None = None,
         page_size: int = 100,
         empty: str = "Nothing to show.",
+        sort: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.sort = sort  # the query's page order (None: the query's own)
         self.columns = list(columns)
         self.query = query
         self.extra = extra
@@ -134,6 +136,11 @@ class AdminPagedTable(ForwardsFailures, Vertical):
 
     # --- loading ----------------------------------------------------------------------
 
+    def go_to(self, index: int) -> None:
+        """Show the page holding row ``index`` with the cursor on it (a find's answer)."""
+        self.start = index // self.page_size * self.page_size
+        self._load(self.start, index - self.start)
+
     def reload(self, *, first_page: bool = False) -> None:
         if first_page:
             self.start = 0
@@ -148,11 +155,11 @@ class AdminPagedTable(ForwardsFailures, Vertical):
         with app.store.session() as session:
             if query is not None:
                 total = query.count(session)
-                rows = query.page(session, offset, self.page_size)
+                rows = query.page(session, offset, self.page_size, sort=self.sort)
                 if not rows and offset > 0 and total > 0:
                     # The page emptied under us (rows deleted, narrower filter): the last one.
                     offset = max((total - 1) // self.page_size * self.page_size, 0)
-                    rows = query.page(session, offset, self.page_size)
+                    rows = query.page(session, offset, self.page_size, sort=self.sort)
             if self.extra is not None:
                 self.extra(session)
         app.call_from_thread(self._show, offset, total, rows, cursor)

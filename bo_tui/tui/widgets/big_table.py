@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from ..failures import ForwardsFailures
 from .big_table_find import FindMixin
+from .big_table_keys import BINDINGS as KEYS
 from .big_table_render import GUTTER, MARK, RenderMixin
 from .table_source import Column, Row, Seen, TableSource
 
@@ -29,89 +30,7 @@ class BigTable(ForwardsFailures, FindMixin, RenderMixin, ScrollView, can_focus=T
     cursor row and cell, changed cells highlighted, marks toggled with space, search with n/N
     through the backend and a key to jump to the next difference."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "j,down", "cursor_down", "Down", id="big_table.down", show=False, tooltip="Down one row"
-        ),
-        Binding("k,up", "cursor_up", "Up", id="big_table.up", show=False, tooltip="Up one row"),
-        Binding(
-            "h,left", "cursor_left", "Left", id="big_table.left", show=False, tooltip="Scroll left"
-        ),
-        Binding(
-            "l,right",
-            "cursor_right",
-            "Right",
-            id="big_table.right",
-            show=False,
-            tooltip="Scroll right",
-        ),
-        Binding(
-            "g,home",
-            "first",
-            "First row",
-            id="big_table.first",
-            show=False,
-            tooltip="The first row",
-        ),
-        Binding(
-            "G,end", "last", "Last row", id="big_table.last", show=False, tooltip="The last row"
-        ),
-        Binding(
-            "pagedown,ctrl+f",
-            "page_down",
-            "Page down",
-            id="big_table.page_down",
-            show=False,
-            tooltip="Down one page",
-        ),
-        Binding(
-            "pageup,ctrl+b",
-            "page_up",
-            "Page up",
-            id="big_table.page_up",
-            show=False,
-            tooltip="Up one page",
-        ),
-        Binding(
-            "n",
-            "search_next",
-            "Next match",
-            id="big_table.search_next",
-            show=False,
-            tooltip="The next match of the search",
-        ),
-        Binding(
-            "N",
-            "search_previous",
-            "Previous match",
-            id="big_table.search_prev",
-            show=False,
-            tooltip="The previous match of the search",
-        ),
-        Binding(
-            "d",
-            "next_difference",
-            "Next diff",
-            id="big_table.next_difference",
-            tooltip="The next row with a difference",
-        ),
-        Binding(
-            "D",
-            "previous_difference",
-            "Prev diff",
-            id="big_table.prev_difference",
-            show=False,
-            tooltip="The previous row with a difference",
-        ),
-        Binding(
-            "space",
-            "toggle_mark",
-            "Hold",
-            id="big_table.toggle_mark",
-            tooltip="Hold the staff member back from the commit (or release)",
-        ),
-        Binding("enter", "select", "Detail", id="big_table.select", tooltip="The row in detail"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = KEYS
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "big-table--header",
