@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Date, and_, delete, func, insert, literal, select
+from sqlalchemy import Date, and_, bindparam, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ..store.crypto import mask_ssn, vault
@@ -27,9 +27,9 @@ from ..store.models import (
     Identity,
     Person,
     Position,
-    School,
 )
 from ..store.models.history import ChangeLog
+from .reference import lookup
 
 CL = ChangeLog.__table__
 ACTIVE = "bo_tui.history.active"  # session.info: an outer recorder covers nested writes
@@ -158,12 +158,27 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ids[i : i + CHUNK]
 
 
+_STMTS: dict[tuple[str, str], Any] = {}
+_INSERT = insert(CL)
+_A = Address.__table__
+_ADDRESSES = select(_A).where(_A.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _stmt(table: str, where_col: str):
+    """The snapshot's read of one table, built once (a batch or an API call runs several)."""
+    stmt = _STMTS.get((table, where_col))
+    if stmt is None:
+        t = MODELS[table].__table__
+        cols = [t.c.id] + [t.c[c] for c in TABLES[table][1] if c != "ssn"]
+        if table == "persons":
+            cols += [t.c.ssn_enc, t.c.ssn_hash]
+        where = t.c[where_col].in_(bindparam("ids", expanding=True))
+        stmt = _STMTS[(table, where_col)] = select(*cols).where(where)
+    return stmt
+
+
 def _read(session: Session, table: str, where_col: str, ids: list[int]):
-    t = MODELS[table].__table__
-    cols = [t.c.id] + [t.c[c] for c in TABLES[table][1] if c != "ssn"]
-    if table == "persons":
-        cols += [t.c.ssn_enc, t.c.ssn_hash]
-    return session.connection().execute(select(*cols).where(t.c[where_col].in_(ids))).all()
+    return session.connection().execute(_stmt(table, where_col), {"ids": ids}).all()
 
 
 def snapshot(
@@ -210,21 +225,16 @@ class _Labels:
 
     def __init__(self, session: Session):
         self.session = session
-        self._schools: dict[int, str] | None = None
         self._addresses: dict[int, str] = {}
 
     def school(self, sid: int | None) -> str | None:
         if sid is None:
             return None
-        if self._schools is None:
-            s = School.__table__
-            self._schools = dict(self.session.execute(select(s.c.id, s.c.school_number)).all())
-        return self._schools.get(sid, str(sid))
+        return lookup(self.session).school_numbers([sid]).get(sid, str(sid))
 
     def load_addresses(self, ids: set[int]) -> None:
-        a = Address.__table__
         for chunk in _chunks(ids - self._addresses.keys()):
-            for r in self.session.execute(select(a).where(a.c.id.in_(chunk))).mappings():
+            for r in self.session.connection().execute(_ADDRESSES, {"ids": chunk}).mappings():
                 self._addresses[r["id"]] = address_label(r)
 
     def address(self, aid: int | None) -> str | None:
@@ -409,7 +419,7 @@ def write(
         return 0
     at = now()
     common = {"at": at, "source": source, "by": by, "sync_id": sync_id, "revert_of": revert_of}
-    session.connection().execute(insert(CL), [{**common, **r} for r in rows])
+    session.connection().execute(_INSERT, [{**common, **r} for r in rows])
     return len(rows)
 
 
