@@ -197,6 +197,22 @@ def _insert(store, campus: Campus) -> None:
         ):
             for start in range(0, len(rows), 5000):
                 session.execute(insert(model), rows[start : start + 5000])
+            _advance_sequence(session, model.__tablename__)
+
+
+def _advance_sequence(session, table: str) -> None:
+    """Rows inserted with their ids leave a PostgreSQL id sequence behind: without this, the
+    first staff member created after the demo collides with a demo row (UniqueViolation)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    session.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+    )
 
 
 __all__ = ["DemoResult", "build_demo", "load_reference", "reference_data"]
