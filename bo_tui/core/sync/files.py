@@ -298,20 +298,9 @@ class _FileTransfer:
         mark = self.mark
         floor = mark.seq0 if mark else 0
         seq0 = floor + self.seq
-        self.duplicates.see_batch(
-            session,
-            self.sync_id,
-            floor,
-            self.seq,
-            [
-                (r[0], r[1][1], _line(o), digest(rec))
-                if r is not None and r[0] is not None
-                # A rejected record takes its place in the arrays but is never a copy.
-                else (None, None, None, 0)
-                for rec, o, r in zip(batch, origins, checked, strict=True)
-            ],
-        )
+        base = self.seq
         self.seq += len(batch)
+        staged: list = []
         r = transfer(
             session,
             batch,
@@ -324,6 +313,19 @@ class _FileTransfer:
             seq0=seq0,
             keep=mark.keep if mark else None,
             floor=floor,
+            found=staged,
+        )
+        self.duplicates.see_batch(
+            floor,
+            base,
+            [
+                (c[0], c[1][1], _line(o), digest(rec))
+                if c is not None and c[0] is not None
+                # A rejected record takes its place in the arrays but is never a copy.
+                else (None, None, None, 0)
+                for rec, o, c in zip(batch, origins, checked, strict=True)
+            ],
+            staged,
         )
         return r
 

@@ -14,14 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...store.models.sync import SyncReportRow, SyncStaged
-from .batch_sizes import IN_LIST
+from ...store.models.sync import SyncReportRow
 from .bulk import insert_rows
 
 CATEGORY = "hrDuplicateStaffNumbers"
 MAX_LINES = 20  # lines listed per duplicated staff number (the count is always whole)
 _R = SyncReportRow.__table__
-_S = SyncStaged.__table__
 
 
 def digest(record: Any) -> int:
@@ -35,9 +33,10 @@ def digest(record: Any) -> int:
 
 class FileDuplicates:
     """The staff numbers of one file as its records are staged, in file order. A record's seq
-    is the file's first seq plus its index, so the copy staged earlier is found in the staging
-    table by its staff key; only its line and fingerprint are kept here, in two arrays (12
-    bytes a record), never a dictionary of every staff number of the file."""
+    is the file's first seq plus its index, so the copy staged earlier is what the staging
+    write found by its staff key (``staging.transfer``'s ``found``); only lines and
+    fingerprints are kept here, in two arrays (12 bytes a record), never a dictionary of every
+    staff number of the file."""
 
     def __init__(self, name: str):
         self.name = name
@@ -49,25 +48,15 @@ class FileDuplicates:
 
     def see_batch(
         self,
-        session: Session,
-        sync_id: int,
         seq0: int,
         base: int,
         batch: list[tuple[str | None, str | None, int | None, int]],
+        staged: list[tuple[str, int]],
     ) -> None:
-        """A batch about to be staged, its records from index ``base`` of the file (seq0 its
-        first seq): (staff key or None when rejected, staff number, line, fingerprint) each."""
-        keys = sorted({k for k, _sn, _l, _f in batch if k is not None})
-        earlier: dict[str, int] = {}
-        for start in range(0, len(keys), IN_LIST):
-            rows = session.execute(
-                select(_S.c.staff_key, _S.c.seq).where(
-                    _S.c.sync_id == sync_id,
-                    _S.c.seq >= seq0,
-                    _S.c.staff_key.in_(keys[start : start + IN_LIST]),
-                )
-            )
-            earlier.update((k, seq - seq0) for k, seq in rows)
+        """A batch just staged, its records from index ``base`` of the file (``seq0`` the
+        file's first seq): (staff key or None when rejected, staff number, line, fingerprint)
+        each; ``staged``: (staff number, seq) of those staged already when it was written."""
+        earlier = {sn.strip().lower(): seq - seq0 for sn, seq in staged if seq >= seq0}
         for i, (key, sn, line, fingerprint) in enumerate(batch):
             self.lines.append(line or 0)
             self.prints.append(fingerprint)

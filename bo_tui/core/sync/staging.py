@@ -403,12 +403,14 @@ def transfer(
     seq0: int | None = None,
     keep: Callable[[Session, list[str]], None] | None = None,
     floor: int = 0,
+    found: list | None = None,
 ) -> TransferResult:
     """R-SYNC-2: check and stage a batch of staff member payloads (the sync must be
     transferring). Invalid records are rejected with their errors and logged; the rest staged.
     ``checked``: ``check_records`` of these records for sync ``checked_for``, done elsewhere
     (a file's worker processes). A file passes ``seq0`` (its records' seq from there) and
-    ``keep``, called with the staged records below seq ``floor`` before they are replaced."""
+    ``keep``, called with the staged records below seq ``floor`` before they are replaced;
+    ``found`` gets (staff number, seq) of each record of the batch that was staged already."""
     run = require(session, "transfer staff members", TRANSFERRING)
     records = list(records)
     if limit is not None and len(records) > limit:
@@ -460,7 +462,7 @@ def transfer(
             }
         )
     if batch:
-        _write(session, run.id, batch, keep, floor)
+        _write(session, run.id, batch, keep, floor, found)
     if log:
         _log_rejections(session, run.id, log)
     run.rejected = (run.rejected or 0) + len(rejected)
@@ -481,6 +483,7 @@ def _write(
     batch: dict[str, tuple[int, Checked]],
     keep: Callable[[Session, list[str]], None] | None = None,
     floor: int = 0,
+    out: list | None = None,
 ) -> None:
     """Stage a batch keyed by staff key; a staff number staged before is replaced (``keep``
     first sees those staged below seq ``floor``: an earlier file's, for its undo)."""
@@ -491,6 +494,8 @@ def _write(
         found += conn.execute(
             _STAGED_AGAIN, {"sid": sync_id, "keys": keys[start : start + IN_LIST]}
         )
+    if out is not None:
+        out.extend(found)
     again = [sn for sn, _seq in found]
     if keep is not None:
         earlier = [sn for sn, seq in found if seq < floor]
