@@ -77,3 +77,52 @@ def test_R_SYNC_2_a_utf16_body_with_a_bom_is_read(client, auth):
     body = '[{"staffNumber": "9", "lastName": "Adàms", "firstName": "B"}]'.encode("utf-16")
     r = client.post(TRANSFER, headers={**auth, "content-type": "application/json"}, content=body)
     assert r.status_code == 200 and r.json()["accepted"] == 1
+
+
+def test_R_SYNC_2_the_api_report_types_a_files_repeated_staff_numbers(store, tmp_path):
+    """hrDuplicateStaffNumbers and willNotCommit reach the API's typed report with every key."""
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from bo_tui.api import create_app
+    from bo_tui.core import credentials as cred
+
+    from ..unit.test_sync_fixture import SYNC, load_campus
+
+    records = json.loads((SYNC / "hr.json").read_text())
+    twice = tmp_path / "twice.json"
+    twice.write_text(json.dumps([*records, {**records[1], "staffNumber": "1001"}]))
+    load_campus(store)
+    with store.transaction() as s:
+        c = cred.get_credentials(s, reveal=True)
+        sync.start(s, "t")
+    sync.transfer_file(store, twice, workers=False)
+    with store.transaction() as s:
+        sync.end(s)
+    with TestClient(create_app(store)) as http:
+        r = http.post(
+            "/campus/oauth2/token?appName=7634-MO",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": c.clientId,
+                "client_secret": c.clientSecret,
+            },
+        )
+        auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        r = http.post(BASE + "/staffMembers/sync/validate", headers=auth)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["summary"]["hrDuplicateStaffNumbers"] == 1
+    assert body["details"]["hrDuplicateStaffNumbers"] == [
+        {
+            "staffNumber": "1001",
+            "file": "twice.json",
+            "copies": 2,
+            "lines": [1, 1],
+            "keptLine": 1,
+            "differ": True,
+        }
+    ]
+    (refused,) = body["details"]["willNotCommit"]
+    assert refused["field"] == "staffNumber" and "duplicated in Campus" in refused["reason"]
