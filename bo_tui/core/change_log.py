@@ -17,9 +17,7 @@ from typing import Any
 from sqlalchemy import Date, and_, bindparam, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from ..store.crypto import mask_ssn, vault
 from ..store.models import (
-    Address,
     Employment,
     Household,
     HouseholdLocation,
@@ -29,7 +27,7 @@ from ..store.models import (
     Position,
 )
 from ..store.models.history import ChangeLog
-from .reference import lookup
+from .change_labels import Labels, row_label
 
 CL = ChangeLog.__table__
 ACTIVE = "bo_tui.history.active"  # session.info: an outer recorder covers nested writes
@@ -160,8 +158,6 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 _STMTS: dict[tuple[str, str], Any] = {}
 _INSERT = insert(CL)
-_A = Address.__table__
-_ADDRESSES = select(_A).where(_A.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _stmt(table: str, where_col: str):
@@ -220,89 +216,6 @@ def snapshot(
 # --- differences as change rows ----------------------------------------------------------------
 
 
-class _Labels:
-    """Readable forms of ids and SSNs, read once per recording."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self._addresses: dict[int, str] = {}
-
-    def school(self, sid: int | None) -> str | None:
-        if sid is None:
-            return None
-        return lookup(self.session).school_numbers([sid]).get(sid, str(sid))
-
-    def load_addresses(self, ids: set[int]) -> None:
-        for chunk in _chunks(ids - self._addresses.keys()):
-            for r in self.session.connection().execute(_ADDRESSES, {"ids": chunk}).mappings():
-                self._addresses[r["id"]] = address_label(r)
-
-    def address(self, aid: int | None) -> str | None:
-        return None if aid is None else self._addresses.get(aid, f"address {aid}")
-
-    def value(self, col: str, value: Any) -> str | None:
-        if value is None:
-            return None
-        if col == "ssn":
-            try:
-                return mask_ssn(vault().decrypt(value[0]))
-            except Exception:  # a key that changed: say so, never the ciphertext
-                return "***-**-????"
-        if col == "school_id":
-            return self.school(value)
-        if col == "address_id":
-            return self.address(value)
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return str(value)
-
-
-def address_label(r) -> str:
-    if r["post_office_box"]:
-        street = f"PO Box {r['number'] or ''}".strip()
-    else:
-        parts = (r["number"], r["prefix"], r["street"], r["tag"], r["direction"])
-        street = " ".join(p for p in parts if p)
-        if r["apt"]:
-            street += f" #{r['apt']}"
-    place = " ".join(p for p in (r["state"], r["zip"]) if p)
-    return ", ".join(p for p in (street, r["city"], place) if p)
-
-
-def row_label(labels: _Labels, table: str, values: dict[str, Any]) -> str:
-    """One line for an added or removed row."""
-    v = labels.value
-    if table == "persons":
-        return f"staff member {values.get('staff_number') or '(no staff number)'}"
-    if table == "identities":
-        middle = f" {values['middle_name']}" if values.get("middle_name") else ""
-        since = v("start_date", values.get("start_date")) or "—"
-        return f"{values.get('last_name')}, {values.get('first_name')}{middle} (from {since})"
-    if table == "employments":
-        return (
-            f"hire {v('hire_date', values.get('hire_date')) or '—'}, "
-            f"termination {v('termination_date', values.get('termination_date')) or '—'}"
-        )
-    if table == "positions":
-        codes = ", ".join(
-            f"{k} {values[c]}"
-            for k, c in (("title", "title_code"), ("assignment", "assignment_code"))
-            if values.get(c)
-        )
-        return (
-            f"school {labels.school(values.get('school_id'))}, {codes}, "
-            f"{v('start_date', values.get('start_date')) or '—'}–"
-            f"{v('end_date', values.get('end_date')) or ''}"
-        )
-    if table == "households":
-        return f"household {values.get('name')}"
-    if table == "household_members":
-        return f"member of household {values.get('household_id')}"
-    return f"{labels.address(values.get('address_id'))} (from {values.get('start_date') or '—'})"
-
-
 def _same(col: str, a: Any, b: Any) -> bool:
     if col == "ssn":
         return (a[1] if a else None) == (b[1] if b else None)
@@ -327,7 +240,7 @@ def _base(numbers: dict, key: tuple[str, int], pid: int) -> dict[str, Any]:
     }
 
 
-def _whole(labels: _Labels, numbers: dict, key, row, *, added: bool) -> dict[str, Any]:
+def _whole(labels: Labels, numbers: dict, key, row, *, added: bool) -> dict[str, Any]:
     """A row added or removed: one change, its label shown, the whole row kept as raw."""
     pid, values = row
     label = row_label(labels, key[0], values)
@@ -343,7 +256,7 @@ def _whole(labels: _Labels, numbers: dict, key, row, *, added: bool) -> dict[str
     }
 
 
-def _columns_changed(labels: _Labels, numbers: dict, key, old, new) -> list[dict[str, Any]]:
+def _columns_changed(labels: Labels, numbers: dict, key, old, new) -> list[dict[str, Any]]:
     out = []
     base = _base(numbers, key, new[0])
     for col, field in TABLES[key[0]][1].items():
@@ -370,7 +283,7 @@ def diff(session: Session, before: Snapshot, after: Snapshot) -> list[dict[str, 
     # Most rows of a batch are unchanged: compare whole rows first, label only what changed.
     brows, arows = before.rows, after.rows
     changed = [k for k in brows.keys() | arows.keys() if brows.get(k, _NONE) != arows.get(k, _NONE)]
-    labels = _Labels(session)
+    labels = Labels(session)
     labels.load_addresses(
         {
             snap.rows[k][1].get("address_id")
