@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..core.errors import CoreError, FieldError, json_path
+from ..core.errors import CoreError, FieldError, RuleViolation, json_path
 
 _REASONS = {
     400: "bad request",
@@ -80,7 +80,13 @@ def error_body(message: str, errors: Sequence[FieldError] = ()) -> dict:
 
 
 def _core_message(exc: CoreError) -> str:
-    if len(exc.errors) == 1 and exc.errors[0].message == exc.message and exc.errors[0].field:
+    # A field's rule names the field ("birthDate: …"); a refusal (409, 403) is a whole sentence.
+    if (
+        isinstance(exc, RuleViolation)
+        and len(exc.errors) == 1
+        and exc.errors[0].message == exc.message
+        and exc.errors[0].field
+    ):
         return f"{exc.errors[0].field}: {exc.message}"
     return exc.message
 
