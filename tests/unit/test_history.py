@@ -121,25 +121,33 @@ def test_R_HIST_2_revert_puts_campus_back_and_is_itself_revertible(campus):
 
 
 def test_R_HIST_2_later_api_and_console_edits_are_conflicts_left_as_they_are(campus):
-    sync_id = committed(campus)
+    sync_id = committed(campus)  # it wrote 1003's workPhone and 1004's cellPhone, created 2003
     with campus.transaction() as s:
+        update_staff(s, "1004", StaffMemberIn(cellPhone="573-555-0444"), today=TODAY)
         update_staff(s, "2003", StaffMemberIn(workEmail="api@k12.mo.us"), today=TODAY)
-        set_preferences(s, {"staffDemographics": False, "staffCreation": False})
-        pid = s.scalar(select(Person.id).where(Person.staff_number == "1002"))
-        locks.campus_edit_demographics(s, pid, {"cellPhone": "573-555-0111"})
+        set_preferences(s, {"staffDemographics": False})
+        p1003 = s.scalar(select(Person.id).where(Person.staff_number == "1003"))
+        locks.campus_edit_demographics(s, p1003, {"workPhone": "573-555-0333"})
+        p1002 = s.scalar(select(Person.id).where(Person.staff_number == "1002"))
+        locks.campus_edit_demographics(s, p1002, {"cellPhone": "573-555-0111"})  # not synced
     with campus.session() as s:
         preview = history.preview_revert(s, sync_id)
     got = {(c.staffNumber, c.field) for c in preview.conflicts}
-    assert ("2003", "staff member") in got  # created by the sync, edited by the API since
+    assert got == {("1003", "workPhone"), ("1004", "cellPhone"), ("2003", "staff member")}
     result = history.revert(campus, sync_id, "tester")
     assert {(c.staffNumber, c.field) for c in result.conflicts} == got
     with campus.session() as s:
-        p2003 = s.scalars(select(Person).where(Person.staff_number == "2003")).one()
-        assert p2003.work_email == "api@k12.mo.us"
-        p1002 = s.get(Person, pid)
-        assert p1002.cell_phone == "573-555-0111"
-        # 1002's name change went back: the edit since touched another field only.
-        assert get_person(s, pid)["lastName"] != "Baker"
+
+        def person(number):
+            return s.scalars(select(Person).where(Person.staff_number == number)).one()
+
+        assert person("2003").work_email == "api@k12.mo.us"  # created, edited since: kept
+        assert person("1004").cell_phone == "573-555-0444"  # the API's edit kept
+        assert person("1004").birth_date == dt.date(1970, 4, 4)  # the rest of 1004 went back
+        assert person("1003").work_phone == "573-555-0333"  # the console's edit kept
+        assert person("1003").gender == "F"
+        assert person("1002").cell_phone == "573-555-0111"  # edited, but not by the sync
+        assert get_person(s, p1002)["lastName"] != "Baker"  # 1002's name change went back
 
 
 def test_R_HIST_2_a_created_staff_member_is_removed_with_their_household(campus):
