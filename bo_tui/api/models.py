@@ -201,6 +201,10 @@ class RejectedOut(BaseModel):
 class TransferOut(BaseModel):
     accepted: int
     rejected: list[RejectedOut]
+    replaced: int = Field(
+        0,
+        description="accepted records replaced by a later copy of their staff number in the batch",
+    )
 
 
 class DemographicFieldCounts(BaseModel):

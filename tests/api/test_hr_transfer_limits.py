@@ -126,3 +126,10 @@ def test_R_SYNC_2_the_api_report_types_a_files_repeated_staff_numbers(store, tmp
     ]
     (refused,) = body["details"]["willNotCommit"]
     assert refused["field"] == "staffNumber" and "duplicated in Campus" in refused["reason"]
+
+
+def test_R_SYNC_2_a_batch_says_how_many_records_a_later_copy_replaced(client, auth):
+    assert client.post(BASE + "/staffMembers/sync/start", headers=auth).status_code == 200
+    one = {"staffNumber": "9", "lastName": "A", "firstName": "B"}
+    r = client.post(TRANSFER, headers=auth, json=[one, {**one, "lastName": "C"}, one])
+    assert r.status_code == 200 and r.json() == {"accepted": 3, "rejected": [], "replaced": 2}

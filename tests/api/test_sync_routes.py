@@ -28,7 +28,7 @@ def test_R_SYNC_2_transfer_limits_and_shapes(client, auth):
     r = client.post(
         SYNC + "/transfer", json=[staff_payload("T1"), staff_payload("T2")], headers=auth
     )
-    assert r.status_code == 200 and r.json() == {"accepted": 2, "rejected": []}
+    assert r.status_code == 200 and r.json() == {"accepted": 2, "rejected": [], "replaced": 0}
 
 
 def test_R_SYNC_2_rejected_records_are_400_valid_ones_staged(client, auth, ref_store):

@@ -60,6 +60,8 @@ class TransferResult(BaseModel):
 
     accepted: int = 0
     rejected: list[Rejected] = []
+    # Records replaced by a later copy of their staff number in the same batch (issue 18).
+    replaced: int = 0
 
     def as_dict(self) -> dict:
         return self.model_dump()
@@ -466,7 +468,8 @@ def transfer(
     if log:
         _log_rejections(session, run.id, log)
     run.rejected = (run.rejected or 0) + len(rejected)
-    return TransferResult(accepted=len(records) - len(rejected), rejected=rejected)
+    accepted = len(records) - len(rejected)
+    return TransferResult(accepted=accepted, rejected=rejected, replaced=accepted - len(batch))
 
 
 # Built once: the staff keys of a batch that are staged already (expanding, so no literal
