@@ -243,3 +243,12 @@ def test_R_SYNC_2_one_record_repeated_many_times_is_reported_not_silent(campus, 
         rep = sync.validate(s)
         (row,) = ReportQuery("hrDuplicateStaffNumbers", rep.syncId).iter_rows(s)
     assert row["copies"] == 3000 and len(row["lines"]) == 20 and row["differ"] is False
+
+
+def test_R_SYNC_2_a_header_field_over_the_limit_names_line_1_and_the_limit(campus, tmp_path):
+    path = tmp_path / "wide-header.csv"
+    path.write_text("staffNumber," + "x" * 200_000 + "\n1,2\n")
+    _open(campus)
+    with pytest.raises(RuleViolation) as exc:
+        files.transfer_file(campus, path, workers=False)
+    assert "line 1: a field is larger than the limit of 131,072 characters" in exc.value.message

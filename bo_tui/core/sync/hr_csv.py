@@ -113,6 +113,8 @@ def _header(reader, name: str) -> tuple[list[str], dict[str, int]]:
             f"{name}: the CSV file is empty (it needs the header of SPEC section 9)"
         ) from None
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise _too_wide(name, 1) from None
         raise file_error(f"{name}: line 1: {exc}") from None
     unknown = [(i + 1, h) for i, h in enumerate(header) if h not in CSV_HEADER]
     if unknown:
@@ -126,6 +128,13 @@ def _header(reader, name: str) -> tuple[list[str], dict[str, int]]:
     return header, {h: i for i, h in enumerate(header)}
 
 
+def _too_wide(name: str, line: int):
+    return file_error(
+        f"{name}: line {line}: a field is larger than the limit of {MAX_FIELD:,} characters "
+        "for one CSV field"
+    )
+
+
 def _rows(reader, name: str) -> Iterator[tuple[int, list[str]]]:
     """The non-blank rows with their line; a row the CSV reader refuses comes as ``["\\0why"]``.
     A field over MAX_FIELD stops the file: the reader cannot find where that row ends."""
@@ -136,10 +145,7 @@ def _rows(reader, name: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             if "field limit" in str(exc):
-                raise file_error(
-                    f"{name}: line {reader.line_num}: a field is larger than the limit of "
-                    f"{MAX_FIELD:,} characters for one CSV field"
-                ) from None
+                raise _too_wide(name, reader.line_num) from None
             yield reader.line_num, [f"\0{exc}"]
             continue
         if not any(c.strip() for c in row):
