@@ -72,17 +72,19 @@ def export(
     *,
     sync_id: int | None = None,
     categories: Sequence[str] | None = None,
+    narrow: dict | None = None,
 ) -> str:
     """Write the last validation report to ``out`` in the format of its suffix: the summary
-    and the details of every category, or only of ``categories``."""
+    and the details of every category, or only of ``categories``; ``narrow`` holds the
+    ReportQuery filters a screen's tab shows (field, held, reviewed, search)."""
     fmt = format_of(out)
     cats = _categories(categories)
     if fmt == "pdf":
-        export_pdf(session, out, sync_id=sync_id, categories=cats)
+        export_pdf(session, out, sync_id=sync_id, categories=cats, narrow=narrow)
     else:
         with open(out, "w", encoding="utf-8", newline="") as fh:
             (export_json if fmt == "json" else export_csv)(
-                session, fh, sync_id=sync_id, categories=cats
+                session, fh, sync_id=sync_id, categories=cats, narrow=narrow
             )
     return fmt
 
@@ -97,6 +99,7 @@ def export_json(
     sync_id: int | None = None,
     extra: dict | None = None,
     categories: Sequence[str] = CATEGORIES,
+    narrow: dict | None = None,
 ) -> None:
     """The report document, written row by row (memory stays flat for any size)."""
     run = _run(session, sync_id)
@@ -110,7 +113,7 @@ def export_json(
     fh.write(json.dumps(head, indent=2)[:-2] + ',\n  "details": {')
     for i, cat in enumerate(categories):
         fh.write(("," if i else "") + f"\n    {json.dumps(cat)}: [")
-        for j, row in enumerate(ReportQuery(cat, run.id).iter_rows(session)):
+        for j, row in enumerate(ReportQuery(cat, run.id, **(narrow or {})).iter_rows(session)):
             fh.write(("," if j else "") + "\n      " + json.dumps(row, separators=(",", ":")))
         fh.write("\n    ]")
     fh.write("\n  }")
@@ -195,6 +198,7 @@ def export_csv(
     *,
     sync_id: int | None = None,
     categories: Sequence[str] = CATEGORIES,
+    narrow: dict | None = None,
 ) -> None:
     run = _run(session, sync_id)
     w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, extrasaction="ignore")
@@ -209,7 +213,7 @@ def export_csv(
         else:
             w.writerow({"category": "summary", "differences": key, "count": value})
     for cat in categories:
-        for row in ReportQuery(cat, run.id).iter_rows(session):
+        for row in ReportQuery(cat, run.id, **(narrow or {})).iter_rows(session):
             for line in _side_rows(cat, row):
                 w.writerow({"category": cat, **line})
 
@@ -311,6 +315,7 @@ def export_pdf(
     sync_id: int | None = None,
     now: dt.datetime | None = None,
     categories: Sequence[str] = CATEGORIES,
+    narrow: dict | None = None,
 ) -> int:
     """The seed's report: title, "Generated on", "Page: n" on every page, the summary page,
     then each category's table with the Campus row above the HR row (differing fields bold).
@@ -374,37 +379,68 @@ def export_pdf(
 
     for cat in categories:
         pdf.add_page()
-        _section(pdf, cat, COLUMNS[cat], ReportQuery(cat, run.id).iter_rows(session))
-        if cat == "demographicDifferences":
-            pdf.ln(4)
-            pdf.set_font("Helvetica", "B", 9)
-            pdf.cell(
-                0,
-                6,
-                "Demographic Differences (continued): e-mails and phones",
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
-            _section(
-                pdf, cat, _DEMO_EXTRA, ReportQuery(cat, run.id).iter_rows(session), title=False
-            )
+        rows = ReportQuery(cat, run.id, **(narrow or {})).iter_rows(session)
+        # A row too wide for the page wraps into a second band under it (e-mails and phones),
+        # so a record reads on one page instead of its columns split across page sets.
+        bands = (COLUMNS[cat], _DEMO_EXTRA) if cat == "demographicDifferences" else (COLUMNS[cat],)
+        _section(pdf, cat, bands, rows, narrowed=_describe(narrow))
     pdf.output(str(out))
     return pdf.page_no()
 
 
-def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
-    if title:
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 7, TITLES[cat], new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "I", 8)
-        pdf.cell(0, 5, f"** {NOTES[cat]} **", new_x="LMARGIN", new_y="NEXT")
+def _describe(narrow: dict | None) -> str:
+    """The tab's filter in words, for the export's section title."""
+    if not narrow:
+        return ""
+    parts = []
+    if narrow.get("field"):
+        parts.append(f"{label(narrow['field'])} differs")
+    if narrow.get("held"):
+        parts.append("held back")
+    if narrow.get("reviewed") is False:
+        parts.append("not reviewed yet")
+    if narrow.get("search"):
+        parts.append(f"holding '{narrow['search']}'")
+    return ", ".join(parts)
+
+
+def _pdf_line(pdf, cat: str, row: dict, line: dict, cols, bold: set[str]) -> None:
+    if cat == "addressDifferences":
+        line = {
+            **line,
+            "address": (row.get("hr") or {}).get("address"),
+            "lastName": row.get("lastName"),
+            "firstName": row.get("firstName"),
+        }
+    for key, _label, w in cols:
+        is_bold = line.get("system") == "HR" and key in bold
+        pdf.set_font("Helvetica", "B" if is_bold else "", 7)
+        text = _latin1(line.get(key))
+        while text and pdf.get_string_width(text) > w - 1.5:
+            text = text[:-2] + "~"
+        pdf.cell(w, 4.5, text)
+    pdf.ln()
+
+
+def _section(pdf, cat: str, bands, rows, *, narrowed: str = "") -> None:
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(
+        0,
+        7,
+        TITLES[cat] + (f" (only: {narrowed})" if narrowed else ""),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", "I", 8)
+    pdf.cell(0, 5, f"** {NOTES[cat]} **", new_x="LMARGIN", new_y="NEXT")
 
     def head() -> None:
         pdf.set_font("Helvetica", "B", 7)
         pdf.set_fill_color(225, 225, 225)
-        for _key, header, w in cols:
-            pdf.cell(w, 5, header, border=1, fill=True)
-        pdf.ln()
+        for cols in bands:
+            for _key, header, w in cols:
+                pdf.cell(w, 5, header, border=1, fill=True)
+            pdf.ln()
 
     head()
     any_row = False
@@ -414,25 +450,12 @@ def _section(pdf, cat: str, cols, rows, *, title: bool = True) -> None:
         bold: set[str] = set()
         for d in row.get("differences", []):
             bold.update(FIELD_COLUMNS.get(d, ()))
-        if pdf.will_page_break(5 * (len(lines) + 1)):
+        if pdf.will_page_break(5 * (len(lines) * len(bands) + 1)):
             pdf.add_page()
             head()
-        for line in lines:
-            if cat == "addressDifferences":
-                line = {
-                    **line,
-                    "address": (row.get("hr") or {}).get("address"),
-                    "lastName": row.get("lastName"),
-                    "firstName": row.get("firstName"),
-                }
-            for key, _label, w in cols:
-                is_bold = line.get("system") == "HR" and key in bold
-                pdf.set_font("Helvetica", "B" if is_bold else "", 7)
-                text = _latin1(line.get(key))
-                while text and pdf.get_string_width(text) > w - 1.5:
-                    text = text[:-2] + "~"
-                pdf.cell(w, 4.5, text)
-            pdf.ln()
+        for cols in bands:
+            for line in lines:
+                _pdf_line(pdf, cat, row, line, cols, bold)
         if lines and len(lines) > 1:
             pdf.set_draw_color(200, 200, 200)
             pdf.line(pdf.l_margin, pdf.get_y() + 0.5, pdf.w - pdf.r_margin, pdf.get_y() + 0.5)

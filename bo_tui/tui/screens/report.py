@@ -3,7 +3,6 @@ per category with Campus beside HR from paged store reads, search, filter, holds
 
 from __future__ import annotations
 
-import os
 import threading
 
 from rich.console import Group
@@ -23,6 +22,7 @@ from bo_tui.core.sync import states
 from bo_tui.core.sync.report import CATEGORIES, DEMOGRAPHIC_FIELDS, NOTES, TITLES
 from bo_tui.core.sync.report_query import HOLDABLE, category_counts
 
+from ..exports import export_folder
 from ..widgets.big_table import BigTable
 from ..widgets.report_table import SHORT_TITLES, VIEWS, report_source
 from .base import BaseScreen
@@ -532,16 +532,18 @@ class ReportScreen(BaseScreen):
             FieldFilterModal(counts, self.fields.get(cat), fields=demographic), picked
         )
 
-    def _source(self, cat: str):
-        """The tab's rows as the core's report query reads them, under the tab's filter."""
+    def _narrow(self, cat: str) -> dict:
+        """The tab's filter as the core's ReportQuery takes it."""
         flt = self.fields.get(cat)
         if flt == "__held__":
-            kw: dict = {"held": True}
-        elif flt == "__unreviewed__":
-            kw = {"reviewed": False}
-        else:
-            kw = {"field": flt}
-        return report_source(self.app.store, cat, self.info.syncId, **kw)
+            return {"held": True}
+        if flt == "__unreviewed__":
+            return {"reviewed": False}
+        return {"field": flt} if flt else {}
+
+    def _source(self, cat: str):
+        """The tab's rows as the core's report query reads them, under the tab's filter."""
+        return report_source(self.app.store, cat, self.info.syncId, **self._narrow(cat))
 
     def action_combine(self) -> None:
         table = self.active_table
@@ -571,14 +573,20 @@ class ReportScreen(BaseScreen):
                 self.run_export(scope, cat, path)
 
         self.app.push_screen(
-            ExportModal(TITLES.get(cat) if cat else None, os.getcwd(), tab_supported=tab_ok), chosen
+            ExportModal(
+                TITLES.get(cat) if cat else None, str(export_folder()), tab_supported=tab_ok
+            ),
+            chosen,
         )
 
     @work(thread=True, exclusive=True, group="report-export", exit_on_error=False)
     def run_export(self, scope: str, category: str | None, path: str) -> None:
         app = self.app
         sync_id = self.info.syncId if self.info else None
-        kwargs = {"categories": [category]} if scope == "tab" and category else {}
+        kwargs = {}
+        if scope == "tab" and category:
+            # The tab as it is shown: its filter (changed field, held, not reviewed) too.
+            kwargs = {"categories": [category], "narrow": self._narrow(category)}
         with app.store.session() as s:
             fmt = export_core.export(s, path, sync_id=sync_id, **kwargs)
         what = TITLES.get(category, "") if kwargs else "The whole report"
