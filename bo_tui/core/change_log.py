@@ -114,6 +114,14 @@ MODELS = {
 }
 ORDER = list(TABLES)  # parents first: the order rows are put back in, reversed to remove them
 _RANK = {t: i for i, t in enumerate(ORDER)}
+ALL_TABLES = frozenset(ORDER)
+# The tables a sync update of each area may write (``sync.apply.only_areas``).
+AREA_TABLES = {
+    "demographics": frozenset({"persons", "identities"}),
+    "employment": frozenset({"persons", "employments"}),
+    "positions": frozenset({"persons", "positions"}),
+    "household": frozenset({"persons", "households", "household_members", "household_locations"}),
+}
 _NONE = object()
 _ADDED, _REMOVED = "added", "removed"
 
@@ -143,11 +151,12 @@ class Snapshot:
     """The staff data of some persons: ``rows[(table, id)] = (person_id, {column: value})``.
     The SSN is one value, ``[ciphertext, hash]``, compared by its hash."""
 
-    __slots__ = ("rows", "households")
+    __slots__ = ("rows", "households", "tables")
 
-    def __init__(self):
+    def __init__(self, tables: frozenset[str] = frozenset()):
         self.rows: dict[tuple[str, int], tuple[int, dict[str, Any]]] = {}
         self.households: dict[int, int] = {}  # household id -> the staff member it belongs to
+        self.tables = tables or ALL_TABLES  # what was read: the same is read after the write
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -178,12 +187,16 @@ def _read(session: Session, table: str, where_col: str, ids: list[int]):
 
 
 def snapshot(
-    session: Session, person_ids: Iterable[int], households: Iterable[int] = ()
+    session: Session,
+    person_ids: Iterable[int],
+    households: Iterable[int] = (),
+    tables: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """What the persons hold now: person rows, identities, employments, positions, household
     memberships, and those households with their locations (plus ``households`` by id, so a
-    membership ended or removed by the write still shows its household after it)."""
-    snap = Snapshot()
+    membership ended or removed by the write still shows its household after it). ``tables``:
+    only these (a write known to touch no other table, e.g. a sync update of names only)."""
+    snap = Snapshot(tables)
     pids = sorted(set(person_ids))
     rows = snap.rows
     person_cols = [c for c in TABLES["persons"][1] if c != "ssn"]
@@ -193,6 +206,8 @@ def snapshot(
             values["ssn"] = [r[-2], r[-1]] if r[-1] else None
             rows[("persons", r[0])] = (r[0], values)
         for table in ("identities", "employments", "positions", "household_members"):
+            if table not in snap.tables:
+                continue
             cols = list(TABLES[table][1])
             for r in _read(session, table, "person_id", chunk):
                 values = dict(zip(cols, r[1:], strict=True))
@@ -202,6 +217,8 @@ def snapshot(
     for hid, pid in dict(households).items():
         snap.households.setdefault(hid, pid)
     homes = snap.households
+    if "households" not in snap.tables:
+        return snap
     for chunk in _chunks(homes):
         for table in ("households", "household_locations"):
             cols = list(TABLES[table][1])
@@ -347,7 +364,7 @@ def record(
     revert_of: int | None = None,
 ) -> int:
     """Snapshot ``person_ids`` again and write what changed since ``before``."""
-    after = snapshot(session, person_ids, before.households)
+    after = snapshot(session, person_ids, before.households, before.tables)
     return write(
         session,
         diff(session, before, after),

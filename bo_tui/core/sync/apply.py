@@ -123,7 +123,8 @@ def apply_batch(
     done, failed, log = [], [], []
     # R-HIST-1: the batch's staff data before and after, its difference logged in this
     # transaction; the staff services inside record nothing themselves (ACTIVE).
-    before = change_log.snapshot(session, _person_ids(session, numbers))
+    tables = _tables(items)
+    before = change_log.snapshot(session, _person_ids(session, numbers), tables=tables)
     session.info[change_log.ACTIVE] = True
     try:
         for item_id, sn, action, areas in items:
@@ -159,6 +160,20 @@ def apply_batch(
     if log:
         errorlog.log_errors(session, log)
     return len(items)
+
+
+def _tables(items) -> frozenset[str]:
+    """What the batch may write: a create anything; an update only its differing areas'
+    tables (only_areas leaves the others out of the payload), so the history reads no more."""
+    # Demographic keys (names too) are always sent, so persons and identities are always read.
+    wanted: set[str] = {"persons", "identities"}
+    for _id, _sn, action, areas in items:
+        parts = (areas or "").split(",") if action == "update" and areas not in (None, "*") else []
+        if not parts or any(a not in change_log.AREA_TABLES for a in parts):
+            return change_log.ALL_TABLES
+        for area in parts:
+            wanted |= change_log.AREA_TABLES[area]
+    return frozenset(wanted)
 
 
 def _person_ids(session: Session, numbers: list[str]) -> list[int]:
