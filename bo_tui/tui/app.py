@@ -92,9 +92,8 @@ class BoTuiApp(App):
         with self.store.session() as session:
             self.user = users_core.acting_user(session, self.login)
             district = reference.district_name(session)
-        who = (
-            f"{self.user.name} ({self.login})" if self.user else f"{self.login} (not a Campus user)"
-        )
+        # The login, not the full name: the title and the district fit 80 columns with it.
+        who = self.login if self.user else f"{self.login} (not a Campus user)"
         self.header_text = f"{district} · {who}" if district else who
         if self.is_running and isinstance(self.screen, BaseScreen):
             self.screen.set_titles()

@@ -163,7 +163,7 @@ class SyncScreen(CommitSteps, BaseScreen):
                 with Horizontal(id="sync-path-row"):
                     yield Label("HR file:")
                     yield Input(
-                        placeholder="path of a JSON or CSV file (→ completes, Enter transfers)",
+                        placeholder="JSON or CSV file (→ completes; Enter sends; add --encoding cp1252 if not UTF-8)",
                         suggester=PathSuggester(),
                         select_on_focus=False,
                         id="sync-path",
