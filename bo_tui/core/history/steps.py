@@ -238,7 +238,7 @@ def apply_revert_batch(
         return 0
     pids = [int(sn) for _i, sn in items]
     rows = changes_of(session, run.revert_of, pids)
-    before = log.snapshot(session, pids)
+    before = log.snapshot(session, pids, tables=_tables(rows))
     marks = []
     for item_id, sn in items:
         pid = int(sn)
@@ -262,6 +262,20 @@ def apply_revert_batch(
     )
     _mark(session, job_id, marks)
     return len(items)
+
+
+HOME_TABLES = frozenset({"households", "household_members", "household_locations"})
+
+
+def _tables(rows: dict[int, list]) -> frozenset[str]:
+    """The tables a batch's revert can write: those its change rows name (a household's three
+    together), all of them when it removes or puts back a whole staff member."""
+    named = {r.tbl for rs in rows.values() for r in rs}
+    if any(r.tbl == "persons" and r.op != "u" for rs in rows.values() for r in rs):
+        return log.ALL_TABLES
+    if named & HOME_TABLES:
+        named |= HOME_TABLES
+    return frozenset(named | {"persons"})
 
 
 def _mark(session: Session, job_id: int, marks: list[tuple[int, str, str | None]]) -> None:
