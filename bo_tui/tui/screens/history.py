@@ -104,7 +104,7 @@ class SyncHistoryScreen(BaseScreen):
             "revert",
             "Revert",
             id="history.revert",
-            tooltip="Revert the sync: preview, confirm, then each staff member back (R-HIST-2)",
+            tooltip="Revert the sync: preview, confirm, then each staff member back",
         ),
         Binding(
             "e",

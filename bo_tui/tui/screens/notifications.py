@@ -243,7 +243,7 @@ class NotificationEditor(BaseModal):
                 AdminConfirm(
                     "Delete this notification?",
                     "Every recipient was removed. Saving a notification without recipients "
-                    "deletes it (R-NOTE-3): nobody will be told any more.",
+                    "deletes it: nobody will be told any more.",
                     "Delete notification",
                 ),
                 answered,

@@ -212,7 +212,7 @@ class StaffScreen(BaseScreen):
         status = self.query_one("#staff-status", Static)
         status.remove_class("-error")
         if not total:
-            status.update("No staff match. Persons without a position are not staff (R-POS-8).")
+            status.update("No staff match. Persons without a position are not staff.")
             return
         pages = (total + self.PAGE - 1) // self.PAGE
         page = offset // self.PAGE + 1

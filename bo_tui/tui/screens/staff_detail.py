@@ -407,7 +407,7 @@ class StaffDetailScreen(BaseScreen):
         today = self.app.now().date()
         name = f"{p.get('lastName')}, {p.get('firstName')}"
         note = (
-            "HR-managed: the next HR update overwrites what you change here (R-PREF-1)."
+            "HR-managed: the next HR update overwrites what you change here."
             if p.get("hrManaged")
             else ""
         )

@@ -83,7 +83,7 @@ def household_table(d: StaffDetail) -> Table | Text:
     if n > 1:
         head = (
             f"[b]{hh['name']}[/b] · [yellow]shared {kind}, {members}[/yellow]: "
-            "the HR system may not change it (R-HH-3)"
+            "the HR system may not change it"
         )
     else:
         head = f"[b]{hh['name']}[/b] · {kind} · {members}"

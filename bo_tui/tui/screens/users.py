@@ -267,7 +267,7 @@ class UsersScreen(BaseScreen):
             AdminConfirm(
                 f"Deactivate {user.name}?",
                 f"{user.username} keeps their tool rights but can no longer use them, and "
-                "receives no notifications (R-NOTE-2).",
+                "receives no notifications.",
                 "Deactivate",
             ),
             answered,

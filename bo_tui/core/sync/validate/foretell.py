@@ -30,6 +30,7 @@ def _duplicated_reason(session: Session, staff_number: str) -> str:
 
 def will_not_commit(session: Session, sync_id: int, diff: Diff) -> None:
     rows: list[dict] = []
+    work = diff.work  # a union of three sets: made once, not once per staged record
     names = dict(
         (sn, (last, first))
         for sn, last, first in _rows(
@@ -38,7 +39,7 @@ def will_not_commit(session: Session, sync_id: int, diff: Diff) -> None:
                 _S.c.sync_id == sync_id
             ),
         )
-        if sn in diff.duplicated or sn in diff.work
+        if sn in work
     )
     reason = None
     for sn in sorted(diff.duplicated):
@@ -54,13 +55,13 @@ def will_not_commit(session: Session, sync_id: int, diff: Diff) -> None:
                 ),
             )
         }
-        for sn in sorted(unkeyed & diff.work - diff.duplicated):
+        for sn in sorted(unkeyed & work - diff.duplicated):
             rows.append(
                 _row(
                     sn,
                     names.get(sn),
                     "an HR address cannot be read as an address, so the commit refuses the "
-                    "household (R-ADDR-5); correct it in the HR system",
+                    "household; correct it in the HR system",
                     "household",
                 )
             )
