@@ -150,3 +150,17 @@ def test_R_SYNC_11_a_missing_data_key_stops_the_job_resumably_instead_of_failing
     with campus.session() as s:
         st = sync.status(s)
     assert st.sync.state == "committed" and st.job.status == "completed"
+
+
+def test_R_HIST_1_a_syncs_source_names_its_hr_files(campus):
+    from bo_tui.core import history
+
+    run_file(campus, [SYNC / "hr.json", SYNC / "hr.csv"], by="cron")
+    with campus.session() as s:
+        info = sync.current(s)
+    from bo_tui.core.sync.run import commit_now
+
+    commit_now(campus, "cron")
+    with campus.session() as s:
+        summary = history.sync_summary(s, info.syncId)
+    assert summary.source == "hr.json, hr.csv"

@@ -22,7 +22,7 @@ from .hr_csv import iter_csv
 from .hr_duplicates import FileDuplicates, digest
 from .hr_json import file_error, iter_json
 from .staging import Origin, Rejected, check_records, transfer
-from .states import TRANSFERRING, require
+from .states import TRANSFERRING, note_source, require
 from .workers import INFLIGHT, check_batch, gc_paused, pool_workers, shutdown, start_pool
 
 
@@ -164,6 +164,7 @@ def transfer_file(
             run.read(iter_file(path, fh, fmt, texts=True))
         with store.transaction() as session:
             run.duplicates.write(session, sync_id)
+            note_source(session, sync_id, path.name)
     except BaseException as exc:
         shutdown(run.pool)
         run.pool = None

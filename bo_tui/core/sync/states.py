@@ -336,6 +336,19 @@ def end(session: Session) -> SyncInfo:
     return info(run)
 
 
+def note_source(session: Session, sync_id: int, name: str) -> None:
+    """Where the sync's data came from, for Sync History: its HR files, in order (the API's
+    transfers leave it empty: "api")."""
+    run = session.get(SyncRun, sync_id)
+    if run is None:
+        return
+    names = [n for n in (run.source or "").split(", ") if n]
+    if name not in names:
+        names.append(name)
+    text = ", ".join(names)
+    run.source = text if len(text) <= 200 else text[:199] + "…"
+
+
 def discard_staged(session: Session, sync_id: int) -> None:
     for table in (
         SyncStagedEmployment,
