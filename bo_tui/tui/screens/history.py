@@ -197,7 +197,8 @@ class SyncHistoryScreen(BaseScreen):
         self.app.call_from_thread(self._show_spark, data)
 
     def _show_spark(self, data: list[float]) -> None:
-        self.query_one("#history-spark", Sparkline).data = data or [0.0]
+        # From zero: one sync alone would fill the line as if it were the scale's minimum.
+        self.query_one("#history-spark", Sparkline).data = [0.0, *data]
 
     # -- the capability side: what may be done with the selected sync ----------------------
     def _actions(self) -> dict[str, Action]:
