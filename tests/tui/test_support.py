@@ -225,3 +225,25 @@ async def test_R_SUP_1_contacts_add_and_staffing_warning():
         await settle(pilot)
         await _fill(pilot, username="teacher", role="technical")
         assert "only one" in str(app.screen.query_one("#form-error", Static).render())
+
+
+async def test_R_SUP_1_adding_a_contact_without_the_right_says_why_instead_of_nothing():
+    from bo_tui.core import rights
+    from bo_tui.core.users import set_rights
+
+    store = support_store("support-no-admin")
+    with store.transaction() as s:
+        set_rights(s, LOGIN, set(rights.ALL) - {rights.USER_ADMIN})
+    app = support_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("0")
+        await settle(pilot)
+        support = app.screen
+        assert isinstance(support, SupportScreen) and support.tab == "contacts"
+        assert support.check_action("add_contact", ()) is None  # shown, not possible
+        app.clear_notifications()
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is support  # no form opened
+        assert any("User accounts and tool rights" in n.message for n in app._notifications)
