@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from bo_tui.core import support as sp
 from bo_tui.core.actions import Action, by_id
+from bo_tui.core.queries import CaseQuery
 from bo_tui.store import Session
 
 from ..widgets.support_forms import Field
@@ -406,7 +407,8 @@ class SupportScreen(ContactsTab, RequestsTab, SupportBase):
         self._loading_page = True
 
         def job(s: Session, _now: dt.datetime):
-            return offset, sp.count_cases(s, flt), sp.page_cases(s, offset, PAGE, flt, sort)
+            query = CaseQuery(flt, sort)  # the core's read side of the case list
+            return offset, query.count(s), query.page(s, offset, PAGE)
 
         self.call_core(job, self._cases_loaded, group="support-cases", exclusive=True)
 
