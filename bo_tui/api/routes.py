@@ -13,9 +13,14 @@ from fastapi.responses import JSONResponse
 
 from ..core import addresses, reference, staff
 from ..core import positions as positions_core
-from ..core.errors import CoreError, RuleViolation
 from ..core.queries import AddressQuery, StaffQuery
-from ..core.schemas import FormatErrors, IsoDate, merge_errors, parse_position, parse_staff
+from ..core.schemas import (
+    IsoDate,
+    parse_position,
+    parse_staff,
+    partial_payload,
+    with_format_errors,
+)
 from . import models
 from .auth import require_token
 from .body import check_text, read_json, require_object
@@ -104,40 +109,6 @@ async def in_transaction(request: Request, fn: Callable[..., Any], *args, **kwar
 
 def _result(result) -> dict:
     return result.model_dump(mode="json", exclude={"personId"})
-
-
-def _parsed(parse: Callable[[Any], Any], data: Any) -> tuple[Any, list]:
-    """The payload and its format errors; when it has some, the payload without the values
-    in error, which the service's rules still check (FormatErrors when nothing is left)."""
-    try:
-        return parse(data), []
-    except FormatErrors as exc:
-        if exc.partial is None:
-            raise
-        return exc.partial, exc.errors
-
-
-def one_answer(fn: Callable[..., Any], format_errors: list) -> Callable[..., Any]:
-    """``fn`` (a service that checks all its rules before it writes) with the payload's format
-    errors joined to its rule errors: one 400 with every error of the payload (SPEC section 4).
-    A payload with format errors is never applied: raising here rolls back the transaction."""
-
-    def work(session, *args):
-        try:
-            result = fn(session, *args)
-        except RuleViolation as exc:
-            if not format_errors:
-                raise
-            raise RuleViolation(merge_errors(format_errors, exc.errors)) from None
-        except CoreError:
-            if not format_errors:
-                raise
-            raise RuleViolation(format_errors) from None  # the payload's errors come first
-        if format_errors:
-            raise RuleViolation(format_errors)
-        return result
-
-    return work
 
 
 # --- reference lists (R-REF-1) -----------------------------------------------------------
@@ -267,8 +238,8 @@ async def get_staff(request: Request, staffNumber: StaffNumberPath):
 async def create_staff(request: Request):
     """Create a staff member (R-DEMO-1): staffNumber, lastName, firstName required. 409 when
     the staff number exists. A 400 lists every format and rule error of the payload."""
-    payload, errors = _parsed(parse_staff, require_object(await read_json(request)))
-    result = await in_transaction(request, one_answer(staff.create_staff, errors), payload)
+    payload, errors = partial_payload(parse_staff, require_object(await read_json(request)))
+    result = await in_transaction(request, with_format_errors(staff.create_staff, errors), payload)
     return JSONResponse(_result(result), status_code=201)
 
 
@@ -284,9 +255,9 @@ async def create_staff(request: Request):
 async def update_staff(request: Request, staffNumber: StaffNumberPath):
     """Update: an absent key leaves the value, null clears it; positions, employments and
     household when sent are applied by R-POS-7, R-EMP-2, R-HH-*; warnings in the answer."""
-    payload, errors = _parsed(parse_staff, require_object(await read_json(request)))
+    payload, errors = partial_payload(parse_staff, require_object(await read_json(request)))
     result = await in_transaction(
-        request, one_answer(staff.update_staff, errors), staffNumber, payload
+        request, with_format_errors(staff.update_staff, errors), staffNumber, payload
     )
     return _result(result)
 
@@ -303,9 +274,9 @@ async def update_staff(request: Request, staffNumber: StaffNumberPath):
 )
 async def add_position(request: Request, staffNumber: StaffNumberPath):
     """Add a position: schoolNumber, startDate and titleCode or assignmentCode (R-POS-3)."""
-    position, errors = _parsed(parse_position, require_object(await read_json(request)))
+    position, errors = partial_payload(parse_position, require_object(await read_json(request)))
     result = await in_transaction(
-        request, one_answer(positions_core.add_position, errors), staffNumber, position
+        request, with_format_errors(positions_core.add_position, errors), staffNumber, position
     )
     return JSONResponse(_result(result), status_code=201)
 
@@ -323,9 +294,9 @@ async def update_positions(request: Request, staffNumber: StaffNumberPath):
     """Update every matching position (R-POS-5): those with the school, title and/or
     assignment and startDate get the endDate; else those with the endDate get the startDate.
     404 when none matches."""
-    position, errors = _parsed(parse_position, require_object(await read_json(request)))
+    position, errors = partial_payload(parse_position, require_object(await read_json(request)))
     n = await in_transaction(
-        request, one_answer(positions_core.update_positions, errors), staffNumber, position
+        request, with_format_errors(positions_core.update_positions, errors), staffNumber, position
     )
     return {"updated": n}
 

@@ -9,7 +9,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -24,7 +24,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from .errors import FieldError, RuleViolation, json_path
+from .errors import CoreError, FieldError, RuleViolation, json_path
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DIGITS = re.compile(r"[0-9]+")  # ASCII digits only (str.isdigit also takes "²" and "٣")
@@ -415,6 +415,42 @@ def merge_errors(
         )
 
     return [*format_errors, *(e for e in rule_errors if not covered(e.field))]
+
+
+def partial_payload(parse: Callable[[Any], Any], data: Any) -> tuple[Any, list[FieldError]]:
+    """The payload and its format errors; when it has some, the payload without the values
+    in error, which the service's rules still check (FormatErrors when nothing is left)."""
+    try:
+        return parse(data), []
+    except FormatErrors as exc:
+        if exc.partial is None:
+            raise
+        return exc.partial, exc.errors
+
+
+def with_format_errors(
+    fn: Callable[..., Any], format_errors: list[FieldError]
+) -> Callable[..., Any]:
+    """``fn`` (a service that checks all its rules before it writes) with the payload's format
+    errors joined to its rule errors: one answer with every error of the payload (SPEC section
+    4). A payload with format errors is never applied: raising rolls the transaction back."""
+
+    def work(session, *args):
+        try:
+            result = fn(session, *args)
+        except RuleViolation as exc:
+            if not format_errors:
+                raise
+            raise RuleViolation(merge_errors(format_errors, exc.errors)) from None
+        except CoreError:
+            if not format_errors:
+                raise
+            raise RuleViolation(format_errors) from None  # the payload's errors come first
+        if format_errors:
+            raise RuleViolation(format_errors)
+        return result
+
+    return work
 
 
 def parse_staff(data: Any, *, prefix: tuple = ()) -> StaffMemberIn:

@@ -23,7 +23,7 @@ from ...store.models.sync import CommitJob, CommitJobItem, SyncRun
 from .. import change_log as log
 from .. import notifications
 from ..preferences import get_preferences
-from ..sync.apply import failure_message
+from ..sync.apply import failure_message, pending_items
 
 CL = ChangeLog.__table__
 _J = CommitJob.__table__
@@ -227,13 +227,7 @@ def apply_revert_batch(
     each in a SAVEPOINT, its item marked and its change rows written in the same transaction
     (a kill -9 loses both or neither). Returns how many items were processed."""
     run = session.get(SyncRun, revert_id)
-    items = session.execute(
-        select(_JI.c.id, _JI.c.staff_number)
-        .where(_JI.c.job_id == job_id, _JI.c.status == "pending")
-        .order_by(_JI.c.seq)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    items = pending_items(session, job_id, limit)
     if not items:
         return 0
     pids = [int(sn) for _i, sn in items]

@@ -87,6 +87,18 @@ def failure_message(exc: BaseException) -> str:
     return f"internal error ({type(exc).__name__}); nothing of this staff member was applied"
 
 
+def pending_items(session: Session, job_id: int, limit: int, *columns) -> list:
+    """Up to ``limit`` pending items of a job in their order, locked for this runner: (id,
+    staff_number, *columns). A commit job and a revert job take their batches alike."""
+    return session.execute(
+        select(_JI.c.id, _JI.c.staff_number, *columns)
+        .where(_JI.c.job_id == job_id, _JI.c.status == "pending")
+        .order_by(_JI.c.seq)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+
+
 def apply_batch(
     session: Session,
     job_id: int,
@@ -102,13 +114,7 @@ def apply_batch(
     apply = apply or apply_one
     # One "HR Sync Commit" message at the end (R-SYNC-6), not one HR-Staff message per staff.
     session.info[notifications.QUIET_STAFF_EVENTS] = True
-    items = session.execute(
-        select(_JI.c.id, _JI.c.staff_number, _JI.c.action, _JI.c.areas)
-        .where(_JI.c.job_id == job_id, _JI.c.status == "pending")
-        .order_by(_JI.c.seq)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    items = pending_items(session, job_id, limit, _JI.c.action, _JI.c.areas)
     if not items:
         return 0
     numbers = [item[1] for item in items]

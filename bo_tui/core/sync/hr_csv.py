@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ..addresses import KEY_FIELDS
 from ..errors import FieldError
 from ..person_fields import PERSON_KEYS
 from .hr_json import MAX_RECORD, file_error
@@ -27,20 +28,8 @@ POSITION_COLUMNS = (
     "startDate",
     "endDate",
 )
-ADDRESS_COLUMNS = (
-    "fullStreetAddress",
-    "postOfficeBox",
-    "number",
-    "prefix",
-    "street",
-    "tag",
-    "direction",
-    "apt",
-    "city",
-    "state",
-    "zip",
-    "county",
-)
+# The address as one line, or as the engine's components (SPEC section 9's header order).
+ADDRESS_COLUMNS = ("fullStreetAddress", *KEY_FIELDS, "county")
 CSV_HEADER = [*PERSON_KEYS, *EMPLOYMENT_COLUMNS, *POSITION_COLUMNS, *ADDRESS_COLUMNS]
 # The parts a row may add to its staff member: (payload key, the columns of one item).
 _PARTS = (
