@@ -14,6 +14,7 @@ from ...store.models.sync import CommitJob, CommitJobItem, SyncRun
 from .. import change_log as log
 from ..identities import person_ids_for_staff_number
 from ..queries.base import ListQuery
+from ..sync.states import iso
 
 CL = log.CL
 _R = SyncRun.__table__
@@ -45,7 +46,7 @@ class ChangeOut(BaseModel):
             "field": self.field,
             "before": self.before,
             "after": self.after,
-            "at": self.at.isoformat(timespec="seconds"),
+            "at": iso(self.at),
             "source": self.source,
             "by": self.by,
         }
@@ -73,7 +74,10 @@ class SyncSummary(BaseModel):
     revertedBy: int | None = None  # the revert that took this one back
 
     def as_dict(self) -> dict:
-        return self.model_dump(mode="json")
+        # Times as every other CLI document has them (UTC, seconds, "Z").
+        out = self.model_dump(mode="json")
+        out["startedAt"], out["committedAt"] = iso(self.startedAt), iso(self.committedAt)
+        return out
 
 
 def _counts(session: Session, ids: list[int]) -> dict[int, dict[str, int]]:
